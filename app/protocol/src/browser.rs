@@ -1,0 +1,121 @@
+//! The live socket, for the two browser front-ends (feature `browser`).
+//!
+//! One WebSocket per page, kept open: when it drops, it reconnects with backoff and
+//! calls `on_open` again, where the caller catches up and re-sends what was not
+//! acknowledged. Frames that cannot go out now return `false` from [`send`]; callers
+//! keep them queued, so nothing typed is lost while offline.
+
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+};
+
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+use crate::{thread::reconnect_delay_ms, ClientFrame, ServerFrame};
+
+thread_local! {
+    static SOCKET: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
+    /// Failed attempts since the last successful open, for the backoff.
+    static ATTEMPTS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// What the page does with its connection.
+#[derive(Clone)]
+pub struct Handlers {
+    /// The URL to connect to now (`None`: stop trying).
+    pub url: Rc<dyn Fn() -> Option<String>>,
+    /// The socket (re)opened.
+    pub on_open: Rc<dyn Fn()>,
+    /// A frame arrived.
+    pub on_frame: Rc<dyn Fn(ServerFrame)>,
+    /// The socket closed; a reconnect is scheduled.
+    pub on_down: Rc<dyn Fn()>,
+}
+
+/// Connects and keeps the connection up for the life of the page.
+pub fn keep_connected(handlers: Handlers) {
+    let Some(url) = (handlers.url)() else {
+        return;
+    };
+    let Ok(socket) = WebSocket::new(&url) else {
+        reconnect_later(handlers);
+        return;
+    };
+    let on_open = {
+        let handlers = handlers.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            ATTEMPTS.with(|attempts| attempts.set(0));
+            (handlers.on_open)();
+        })
+    };
+    let on_message = {
+        let handlers = handlers.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let frame = event
+                .data()
+                .as_string()
+                .and_then(|text| serde_json::from_str::<ServerFrame>(&text).ok());
+            if let Some(frame) = frame {
+                (handlers.on_frame)(frame);
+            }
+        })
+    };
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_event: CloseEvent| {
+        SOCKET.with(|held| held.borrow_mut().take());
+        (handlers.on_down)();
+        reconnect_later(handlers.clone());
+    });
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    // The handlers live as long as their socket: one set per connection.
+    on_open.forget();
+    on_message.forget();
+    on_close.forget();
+    SOCKET.with(|held| *held.borrow_mut() = Some(socket));
+}
+
+fn reconnect_later(handlers: Handlers) {
+    let attempt = ATTEMPTS.with(|attempts| {
+        let attempt = attempts.get();
+        attempts.set(attempt.saturating_add(1));
+        attempt
+    });
+    let jitter = (js_sys::Math::random() * 250.0) as u64;
+    let delay = reconnect_delay_ms(attempt, jitter);
+    let retry = Closure::once_into_js(move || keep_connected(handlers));
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            retry.unchecked_ref(),
+            i32::try_from(delay).unwrap_or(i32::MAX),
+        );
+    }
+}
+
+/// Sends a frame if the socket is open; `false` means the caller keeps it queued.
+pub fn send(frame: &ClientFrame) -> bool {
+    let Ok(text) = serde_json::to_string(frame) else {
+        return false;
+    };
+    SOCKET.with(|held| {
+        held.borrow().as_ref().is_some_and(|socket| {
+            socket.ready_state() == WebSocket::OPEN && socket.send_with_str(&text).is_ok()
+        })
+    })
+}
+
+/// A new client message id: 128 bits from the browser's CSPRNG, as hex.
+pub fn new_client_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|window| window.crypto().ok())
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for byte in bytes.iter_mut() {
+            *byte = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}

@@ -1,0 +1,266 @@
+//! Wire types shared by the server, the helpdesk and the widget.
+//!
+//! Everything that crosses the network between the three is defined here once, so
+//! a change to the protocol is a compile error on every side that must follow it.
+//! Timestamps are integer epoch milliseconds; ids are opaque strings.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "browser")]
+pub mod browser;
+pub mod thread;
+
+/// The longest message body anyone may send, in characters.
+pub const MAX_BODY_CHARS: usize = 5000;
+/// The longest client-generated message id, in bytes.
+pub const MAX_CLIENT_ID_LEN: usize = 64;
+
+/// Who wrote a message.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorKind {
+    Shopper,
+    Agent,
+    /// Automated messages written by the product itself (welcome, away, FAQ answers).
+    System,
+}
+
+/// One message of a conversation, as stored and numbered by the server.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub id: String,
+    pub conversation_id: String,
+    /// Strictly increasing within the conversation, starting at 1; clients resume from it.
+    pub seq: i64,
+    /// The id the sending client generated; re-sending it returns this message.
+    pub client_id: String,
+    pub author_kind: AuthorKind,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// Which channel a ticket came in on.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Chat,
+    Sms,
+}
+
+/// Where a ticket is in its life.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    Open,
+    Snoozed,
+    Closed,
+}
+
+impl TicketStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::Open => "open",
+            TicketStatus::Snoozed => "snoozed",
+            TicketStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "open" => Some(TicketStatus::Open),
+            "snoozed" => Some(TicketStatus::Snoozed),
+            "closed" => Some(TicketStatus::Closed),
+            _ => None,
+        }
+    }
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Chat => "chat",
+            Channel::Sms => "sms",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "chat" => Some(Channel::Chat),
+            "sms" => Some(Channel::Sms),
+            _ => None,
+        }
+    }
+}
+
+/// A ticket as the inbox lists it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TicketSummary {
+    pub id: String,
+    pub customer_name: String,
+    pub customer_email: String,
+    pub channel: Channel,
+    pub status: TicketStatus,
+    pub assignee_id: Option<String>,
+    pub assignee_name: Option<String>,
+    /// The start of the latest message, for the list row.
+    pub preview: String,
+    pub last_activity_at: i64,
+    pub last_seq: i64,
+    /// The seq of the latest message the shopper wrote; above `read_seq` means unread.
+    pub last_shopper_seq: i64,
+    /// How far the agent who asked has read; live updates carry `None` (the client keeps its own).
+    pub read_seq: Option<i64>,
+}
+
+impl TicketSummary {
+    /// Whether the ticket holds shopper messages this agent has not read.
+    pub fn is_unread(&self) -> bool {
+        self.last_shopper_seq > self.read_seq.unwrap_or(0)
+    }
+}
+
+/// A ticket with its whole thread, as the ticket view shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TicketThread {
+    pub ticket: TicketSummary,
+    pub messages: Vec<Message>,
+}
+
+/// What the widget sends to open a session: the identity the theme signed.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct WidgetSessionRequest {
+    /// The store's customer id, when the shopper is logged in to the store.
+    pub customer_id: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    /// Hex HMAC-SHA256 of `customer_id` with the shop's identity secret.
+    pub signature: Option<String>,
+    /// A token this widget already holds; reused when it belongs to the same customer.
+    pub token: Option<String>,
+}
+
+/// The shopper a widget session belongs to.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Shopper {
+    pub name: String,
+    pub email: String,
+}
+
+/// What the widget needs to draw the Chat tab.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct WidgetSession {
+    /// Bearer token for the API and the socket; `None` for an anonymous visitor.
+    pub token: Option<String>,
+    pub shopper: Option<Shopper>,
+    pub store_name: String,
+    pub welcome_message: String,
+    /// The shopper's open conversation, if any, with its messages so far.
+    pub conversation: Option<ConversationView>,
+}
+
+/// A shopper's conversation as the widget shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ConversationView {
+    pub id: String,
+    pub status: TicketStatus,
+    pub messages: Vec<Message>,
+}
+
+/// Frames a client sends over its socket.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Post a message. A shopper may leave `conversation_id` out: the message goes to
+    /// their open conversation, which is created by the first message.
+    Send {
+        conversation_id: Option<String>,
+        client_id: String,
+        body: String,
+    },
+    /// Ask for every message of a conversation after `after_seq` (catch-up after a gap).
+    Resume {
+        conversation_id: String,
+        after_seq: i64,
+    },
+}
+
+/// Why the server refused a frame.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    /// The body or client id is empty, too long or malformed.
+    Invalid,
+    /// The conversation does not exist or is not yours.
+    NotFound,
+    /// The conversation has ended; start a new one.
+    Closed,
+    /// Anonymous visitors cannot start a chat.
+    LoginRequired,
+    /// The server could not store it; retry later.
+    Unavailable,
+}
+
+/// Frames the server sends over a socket.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// The message with this client id is stored (committed) as `message`.
+    Ack { client_id: String, message: Message },
+    /// The message with this client id was refused and will never be stored as sent.
+    Rejected {
+        client_id: String,
+        reason: RejectReason,
+        detail: String,
+    },
+    /// A message was added to a conversation you can see.
+    Message { message: Message },
+    /// A ticket changed (agents only).
+    Ticket { ticket: TicketSummary },
+    /// A resume request named a conversation you cannot see.
+    ResumeRefused { conversation_id: String },
+    /// You fell behind the live stream; fetch what you missed by `Resume`.
+    Resync,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_frames_use_a_type_tag() {
+        let frame: ClientFrame = serde_json::from_str(
+            r#"{"type":"send","conversation_id":null,"client_id":"c1","body":"hi"}"#,
+        )
+        .expect("valid frame");
+        assert_eq!(
+            frame,
+            ClientFrame::Send {
+                conversation_id: None,
+                client_id: "c1".into(),
+                body: "hi".into()
+            }
+        );
+    }
+
+    #[test]
+    fn unread_compares_shopper_seq_with_read_seq() {
+        let mut ticket = TicketSummary {
+            id: "t".into(),
+            customer_name: "Ana".into(),
+            customer_email: String::new(),
+            channel: Channel::Chat,
+            status: TicketStatus::Open,
+            assignee_id: None,
+            assignee_name: None,
+            preview: String::new(),
+            last_activity_at: 0,
+            last_seq: 3,
+            last_shopper_seq: 2,
+            read_seq: None,
+        };
+        assert!(ticket.is_unread());
+        ticket.read_seq = Some(2);
+        assert!(!ticket.is_unread());
+    }
+}

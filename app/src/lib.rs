@@ -1,0 +1,66 @@
+//! The helpdesk: the agents' single-page inbox, rendered on the server and hydrated in
+//! the browser. Also the server functions it calls ([`api`]) and the live connection
+//! that keeps it current ([`live`]).
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod inbox;
+pub mod live;
+mod pages;
+mod time;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="helpdesk-css" href="/pkg/helpdesk.css" />
+        <Title formatter=|text: String| {
+            if text.is_empty() { "Shopdesk".to_owned() } else { format!("{text} · Shopdesk") }
+        } />
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/setup") view=pages::SetupPage />
+                <Route path=path!("/login") view=pages::LoginPage />
+                <ParentRoute path=path!("/inbox") view=pages::InboxLayout>
+                    <Route path=path!("") view=pages::NoTicketSelected />
+                    <Route path=path!(":id") view=pages::TicketPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Entry point of the hydrate bundle.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

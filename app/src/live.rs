@@ -1,0 +1,97 @@
+//! The helpdesk's live connection: one WebSocket to `/ws/agent` that feeds the
+//! [`Inbox`] and carries replies. After every (re)connect it catches up every loaded
+//! thread, re-sends unacknowledged replies (same client ids, so the server stores each
+//! once) and reloads the ticket list. The reconnecting socket is `protocol::browser`;
+//! on the server these functions do nothing.
+
+use protocol::ClientFrame;
+
+use crate::inbox::Inbox;
+
+/// Opens the connection (in the browser).
+pub fn start(inbox: Inbox) {
+    #[cfg(feature = "hydrate")]
+    browser::connect(inbox);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = inbox;
+}
+
+/// Sends a frame if the socket is open; returns whether it went out. Replies that did
+/// not go out wait in the inbox's pending list and are re-sent on reconnect.
+pub fn send(frame: &ClientFrame) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        protocol::browser::send(frame)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = frame;
+        false
+    }
+}
+
+/// A fresh random client id for a message.
+pub fn new_client_id() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        protocol::browser::new_client_id()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use std::rc::Rc;
+
+    use leptos::{prelude::*, task::spawn_local};
+    use protocol::{browser::Handlers, ServerFrame};
+
+    use super::send;
+    use crate::inbox::Inbox;
+
+    pub fn connect(inbox: Inbox) {
+        protocol::browser::keep_connected(Handlers {
+            url: Rc::new(|| {
+                let location = window().location();
+                let scheme = match location.protocol().as_deref() {
+                    Ok("https:") => "wss:",
+                    _ => "ws:",
+                };
+                let host = location.host().ok()?;
+                Some(format!("{scheme}//{host}/ws/agent"))
+            }),
+            on_open: Rc::new(move || {
+                inbox.connected.set(true);
+                catch_up(inbox);
+                for frame in inbox.resend_frames() {
+                    send(&frame);
+                }
+            }),
+            on_frame: Rc::new(move |frame| {
+                let resync = matches!(frame, ServerFrame::Resync);
+                if let Some(reply) = inbox.apply(frame) {
+                    send(&reply);
+                }
+                if resync {
+                    catch_up(inbox);
+                }
+            }),
+            on_down: Rc::new(move || inbox.connected.set(false)),
+        });
+    }
+
+    /// Fetches what was missed: messages of loaded threads, and the ticket list.
+    fn catch_up(inbox: Inbox) {
+        for frame in inbox.catch_up_frames() {
+            send(&frame);
+        }
+        spawn_local(async move {
+            if let Ok(tickets) = crate::api::list_tickets().await {
+                inbox.seed_tickets(tickets);
+            }
+        });
+    }
+}

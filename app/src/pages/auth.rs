@@ -1,0 +1,79 @@
+//! First-run and log-in pages. Plain forms posting to server functions, so they work
+//! before the WASM has loaded too.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::{CreateOwner, LogIn, MIN_PASSWORD_CHARS};
+
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let action = ServerAction::<CreateOwner>::new();
+    let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
+    view! {
+        <Title text="Welcome" />
+        <main class="auth">
+            <div class="auth-card">
+                <p class="brand-mark">"Shopdesk"</p>
+                <h1>"Create the owner account"</h1>
+                <p class="muted">
+                    "This is the first start of your helpdesk. The owner manages settings and invites the team."
+                </p>
+                <ActionForm action>
+                    <label for="name">"Your name"</label>
+                    <input id="name" name="name" type="text" required maxlength="100" autocomplete="name" />
+                    <label for="email">"Work email"</label>
+                    <input id="email" name="email" type="email" required autocomplete="email" />
+                    <label for="password">"Password"</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        required
+                        minlength=MIN_PASSWORD_CHARS.to_string()
+                        autocomplete="new-password"
+                        aria-describedby="password-hint"
+                    />
+                    <p id="password-hint" class="hint">
+                        {format!("At least {MIN_PASSWORD_CHARS} characters.")}
+                    </p>
+                    <p class="form-error" role="alert">{error}</p>
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        "Create account"
+                    </button>
+                </ActionForm>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<LogIn>::new();
+    let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
+    view! {
+        <Title text="Log in" />
+        <main class="auth">
+            <div class="auth-card">
+                <p class="brand-mark">"Shopdesk"</p>
+                <h1>"Log in to the helpdesk"</h1>
+                <ActionForm action>
+                    <label for="email">"Email"</label>
+                    <input id="email" name="email" type="email" required autocomplete="username" />
+                    <label for="password">"Password"</label>
+                    <input
+                        id="password"
+                        name="password"
+                        type="password"
+                        required
+                        autocomplete="current-password"
+                    />
+                    <p class="form-error" role="alert">{error}</p>
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        "Log in"
+                    </button>
+                </ActionForm>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,46 @@
+//! The helpdesk's pages; folders mirror the screen: sign-in pages, the inbox layout
+//! with its ticket list, and the ticket view.
+
+mod auth;
+mod icons;
+mod inbox;
+mod ticket;
+
+pub use auth::{LoginPage, SetupPage};
+pub use inbox::{InboxLayout, NoTicketSelected};
+pub use ticket::TicketPage;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::ApiError;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found" />
+        <main class="auth">
+            <div class="auth-card">
+                <h1>"Page not found"</h1>
+                <p class="muted">"The page you asked for does not exist."</p>
+                <a class="button primary" href="/inbox">"Go to the inbox"</a>
+            </div>
+        </main>
+    }
+}
+
+/// An error from a server function, with a way forward.
+#[component]
+fn ErrorNote(error: ApiError) -> impl IntoView {
+    let login = matches!(error, ApiError::Unauthorized);
+    view! {
+        <div class="error-note" role="alert">
+            <p>{error.to_string()}</p>
+            {login.then(|| view! { <a href="/login">"Log in"</a> })}
+        </div>
+    }
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Shared by scripts/run, scripts/test, scripts/bench, scripts/lint and .ci/run:
+# installs what is missing (pinned versions, package registries only) and builds.
+#
+# Build outputs that are slow to make live in a cache outside the clone
+# ($SHOPDESK_CACHE, default ~/.cache/shopdesk): cargo's target directory, the
+# wasm-bindgen CLI and the npm wasm-opt. The site (bundles + CSS) goes to target/site.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHOPDESK_CACHE="${SHOPDESK_CACHE:-$HOME/.cache/shopdesk}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$SHOPDESK_CACHE/target}"
+TOOLS="$SHOPDESK_CACHE/tools"
+NODE_TOOLS="$SHOPDESK_CACHE/node"
+export PATH="$TOOLS/bin:$NODE_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+SITE="$ROOT/target/site"
+SERVER_BIN="$CARGO_TARGET_DIR/debug/shopdesk"
+WASM_OUT="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release"
+BINARYEN_VERSION=132
+
+step() { printf '\n==> %s\n' "$*"; }
+
+# Seconds since the epoch, for the build timings printed at the end of each step.
+now() { date +%s; }
+
+# The wasm-bindgen crate version in Cargo.lock: the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_wasm_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "Installing the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  local want have
+  want="$(wasm_bindgen_version)"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)"
+  if [ "$have" != "$want" ]; then
+    step "Installing wasm-bindgen-cli $want (takes about 4 minutes, once)"
+    # Not --locked: with it, 0.2.130 asks for a webpki-roots version the registry lacks.
+    cargo install wasm-bindgen-cli --version "$want" --root "$TOOLS"
+  fi
+  # wasm-opt from npm: Debian's binaryen (108) is too old and breaks the bundles.
+  if [ ! -x "$NODE_TOOLS/node_modules/.bin/wasm-opt" ]; then
+    step "Installing wasm-opt (npm binaryen@$BINARYEN_VERSION)"
+    mkdir -p "$NODE_TOOLS"
+    npm install --prefix "$NODE_TOOLS" --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+optimise_wasm() {
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-reference-types --enable-multivalue --enable-sign-ext "$1" -o "$1"
+}
+
+# Builds both front-ends into $SITE: the helpdesk hydrate bundle (pkg/) and the widget
+# (widget/widget.js loader + widget/pkg/ bundle).
+build_frontends() {
+  ensure_wasm_tools
+  local started
+  started=$(now)
+  step "Building the widget bundle (WASM, CSR)"
+  cargo build -p widget --lib --target wasm32-unknown-unknown --profile wasm-release
+  echo "widget WASM built in $(($(now) - started)) s"
+  started=$(now)
+  step "Building the helpdesk bundle (WASM, hydrate)"
+  cargo build -p app --lib --target wasm32-unknown-unknown --profile wasm-release --features hydrate
+  echo "helpdesk WASM built in $(($(now) - started)) s"
+
+  step "Packaging front-ends into target/site"
+  rm -rf "$SITE"
+  mkdir -p "$SITE/pkg" "$SITE/widget/pkg"
+  wasm-bindgen --target web --no-typescript --remove-name-section \
+    --out-dir "$SITE/pkg" --out-name helpdesk "$WASM_OUT/app.wasm"
+  # Leptos, built with LEPTOS_OUTPUT_NAME set, asks for `helpdesk.wasm`.
+  mv "$SITE/pkg/helpdesk_bg.wasm" "$SITE/pkg/helpdesk.wasm"
+  wasm-bindgen --target web --no-typescript --remove-name-section \
+    --out-dir "$SITE/widget/pkg" --out-name widget "$WASM_OUT/widget.wasm"
+  optimise_wasm "$SITE/pkg/helpdesk.wasm"
+  optimise_wasm "$SITE/widget/pkg/widget_bg.wasm"
+  cp "$ROOT/style/helpdesk.css" "$SITE/pkg/helpdesk.css"
+  # The loader asks for the bundle with a content version, so caches refresh on deploy.
+  local version
+  version="$(cat "$SITE/widget/pkg/widget_bg.wasm" "$SITE/widget/pkg/widget.js" | sha256sum | cut -c1-12)"
+  sed "s/__SHOPDESK_VERSION__/$version/" "$ROOT/widget/loader/widget.js" > "$SITE/widget/widget.js"
+}
+
+build_server() {
+  local started
+  started=$(now)
+  step "Building the server"
+  cargo build -p server --bin shopdesk
+  echo "server built in $(($(now) - started)) s"
+}
+
+# Debian's Chromium for the browser tests (never a browser download from elsewhere).
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    step "Installing Chromium from Debian's packages"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+    fi
+  fi
+}
+
+ensure_e2e_packages() {
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+    step "Installing the browser-test packages (npm ci)"
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}

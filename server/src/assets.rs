@@ -1,0 +1,40 @@
+//! Static files: the helpdesk bundle under `/pkg`, and the widget's loader
+//! (`/widget.js`) and bundle (`/widget/pkg`). Widget files are loaded by storefronts on
+//! other origins as ES modules and WASM, which need CORS: they are public, so `*`.
+
+use std::path::Path;
+
+use axum::{
+    http::{header, HeaderValue},
+    Router,
+};
+use tower_http::{
+    compression::CompressionLayer,
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+};
+
+use crate::state::AppState;
+
+pub fn routes(site_root: &Path) -> Router<AppState> {
+    let widget_cors = SetResponseHeaderLayer::overriding(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    // The loader's URL never changes, so it is cached briefly; it loads the bundle
+    // with a version query, so updates reach storefronts within minutes.
+    let short_cache = SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    let widget = Router::new()
+        .route_service("/widget.js", ServeFile::new(site_root.join("widget/widget.js")))
+        .nest_service("/widget/pkg", ServeDir::new(site_root.join("widget/pkg")))
+        .layer(short_cache)
+        .layer(widget_cors);
+    let helpdesk = Router::new().nest_service("/pkg", ServeDir::new(site_root.join("pkg")));
+    Router::new()
+        .merge(widget)
+        .merge(helpdesk)
+        .layer(CompressionLayer::new())
+}

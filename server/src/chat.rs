@@ -1,0 +1,209 @@
+//! Posting and catching up on messages: input parsed at the edge, stored, then announced.
+//!
+//! Both the widget socket and the agent socket come through here, so the rules and the
+//! order "commit, then publish, then acknowledge" live in one place.
+
+use protocol::{Message, RejectReason, MAX_BODY_CHARS, MAX_CLIENT_ID_LEN};
+
+use crate::{
+    hub::{Event, Hub},
+    store::{AgentRecord, AppendError, CustomerRecord, NewMessage, Sender, Store, StoreError},
+};
+
+/// A message body: trimmed, non-empty, at most [`MAX_BODY_CHARS`] characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageBody(String);
+
+impl MessageBody {
+    pub fn parse(text: &str) -> Result<Self, PostError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(PostError::Invalid("message is empty".into()));
+        }
+        if trimmed.chars().count() > MAX_BODY_CHARS {
+            return Err(PostError::Invalid(format!(
+                "message is longer than {MAX_BODY_CHARS} characters"
+            )));
+        }
+        Ok(MessageBody(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A client-generated message id: 1 to 64 characters of `[A-Za-z0-9_-]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientId(String);
+
+impl ClientId {
+    pub fn parse(text: &str) -> Result<Self, PostError> {
+        let valid = !text.is_empty()
+            && text.len() <= MAX_CLIENT_ID_LEN
+            && text
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+        if valid {
+            Ok(ClientId(text.to_owned()))
+        } else {
+            Err(PostError::Invalid(format!(
+                "client id must be 1 to {MAX_CLIENT_ID_LEN} letters, digits, '-' or '_'"
+            )))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PostError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("conversation not found")]
+    NotFound,
+    #[error("this conversation has ended; start a new chat")]
+    Closed,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<AppendError> for PostError {
+    fn from(error: AppendError) -> Self {
+        match error {
+            AppendError::NotFound => PostError::NotFound,
+            AppendError::Closed => PostError::Closed,
+            AppendError::Store(error) => PostError::Store(error),
+        }
+    }
+}
+
+impl PostError {
+    /// The reason sent to the client; store failures say only "unavailable".
+    pub fn reason(&self) -> RejectReason {
+        match self {
+            PostError::Invalid(_) => RejectReason::Invalid,
+            PostError::NotFound => RejectReason::NotFound,
+            PostError::Closed => RejectReason::Closed,
+            PostError::Store(_) => RejectReason::Unavailable,
+        }
+    }
+
+    /// Text safe to show the client.
+    pub fn public_detail(&self) -> String {
+        match self {
+            PostError::Store(_) => "the message could not be stored; it will be retried".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Someone connected over a socket.
+#[derive(Debug, Clone)]
+pub enum Peer {
+    Shopper(CustomerRecord),
+    Agent(AgentRecord),
+}
+
+impl Peer {
+    fn sender(&self) -> Sender {
+        match self {
+            Peer::Shopper(customer) => Sender::Shopper {
+                customer_id: customer.id.clone(),
+                name: customer.name.clone(),
+            },
+            Peer::Agent(agent) => Sender::Agent {
+                agent_id: agent.id.clone(),
+                name: agent.name.clone(),
+            },
+        }
+    }
+}
+
+/// Validates, stores (committed on return) and announces a message.
+pub async fn post_message(
+    store: &Store,
+    hub: &Hub,
+    peer: &Peer,
+    conversation_id: Option<&str>,
+    client_id: &str,
+    body: &str,
+) -> Result<Message, PostError> {
+    let client_id = ClientId::parse(client_id)?;
+    let body = MessageBody::parse(body)?;
+    let sender = peer.sender();
+    let appended = store
+        .append_message(NewMessage {
+            sender: &sender,
+            conversation_id,
+            client_id: client_id.as_str(),
+            body: body.as_str(),
+        })
+        .await?;
+    if appended.duplicate {
+        // Announced when it was first stored; the sender only needs its ack again.
+        return Ok(appended.message);
+    }
+    hub.publish(Event::Message {
+        customer_id: appended.customer_id,
+        message: appended.message.clone(),
+    });
+    match store
+        .ticket_summary(&appended.message.conversation_id, "")
+        .await
+    {
+        Ok(Some(summary)) => hub.publish(Event::Ticket(summary)),
+        Ok(None) => {}
+        // The message is stored and announced; a stale inbox row fixes itself on reload.
+        Err(error) => tracing::warn!(error = %error, "ticket summary for broadcast failed"),
+    }
+    Ok(appended.message)
+}
+
+/// The messages after `after_seq` of a conversation the peer may read.
+pub async fn catch_up(
+    store: &Store,
+    peer: &Peer,
+    conversation_id: &str,
+    after_seq: i64,
+) -> Result<Vec<Message>, PostError> {
+    let owner = store
+        .conversation_customer(conversation_id)
+        .await?
+        .ok_or(PostError::NotFound)?;
+    if let Peer::Shopper(customer) = peer {
+        if customer.id != owner {
+            return Err(PostError::NotFound);
+        }
+    }
+    Ok(store.messages_after(conversation_id, after_seq).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_trimmed_and_bounded() {
+        assert_eq!(
+            MessageBody::parse("  hi  ").expect("valid").as_str(),
+            "hi"
+        );
+        assert!(matches!(MessageBody::parse(" \n "), Err(PostError::Invalid(_))));
+        assert!(MessageBody::parse(&"a".repeat(MAX_BODY_CHARS)).is_ok());
+        assert!(matches!(
+            MessageBody::parse(&"a".repeat(MAX_BODY_CHARS + 1)),
+            Err(PostError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn client_ids_are_short_and_plain() {
+        assert!(ClientId::parse("0b7c2f1e-4f7a-4c1b-9e0e-7f5d9c1a2b3c").is_ok());
+        assert!(ClientId::parse("").is_err());
+        assert!(ClientId::parse("has space").is_err());
+        assert!(ClientId::parse(&"x".repeat(MAX_CLIENT_ID_LEN + 1)).is_err());
+    }
+}

@@ -1,0 +1,178 @@
+//! Server configuration, read once at start-up from `SHOPDESK_*` environment variables.
+//!
+//! Every setting has a default that runs the product on one machine with no set-up;
+//! the README lists them. Secrets are wrapped in [`Secret`] so they never reach a log.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+/// A value that must never be printed (identity secrets, tokens).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} must be a socket address like 127.0.0.1:3000, got {value:?}")]
+    BadAddress { name: &'static str, value: String },
+    #[error("{name} must be an http(s) origin like https://shop.example, got {value:?}")]
+    BadOrigin { name: &'static str, value: String },
+    #[error("SHOPDESK_IDENTITY_SECRET must be at least 16 characters")]
+    ShortSecret,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where the helpdesk, the API and the widget files are served.
+    pub addr: SocketAddr,
+    /// Where the demo storefront is served (another origin); `None` turns it off.
+    pub demo_addr: Option<SocketAddr>,
+    /// Holds the SQLite database.
+    pub data_dir: PathBuf,
+    /// Holds the built front-ends (`pkg/` for the helpdesk, `widget/` for the widget).
+    pub site_root: PathBuf,
+    /// The origin agents and storefronts reach this server at; derived from `addr` when unset.
+    pub public_url: Option<String>,
+    /// Storefront origins allowed to use the widget API; the demo's origin is added when empty.
+    pub allowed_origins: Vec<String>,
+    /// The shop's identity secret; generated and stored on first start when unset.
+    pub identity_secret: Option<Secret>,
+    /// The shop's name, used when the database is created.
+    pub store_name: String,
+}
+
+impl Config {
+    /// Defaults for one machine: helpdesk on 127.0.0.1:3000, demo storefront on :3001.
+    pub fn local_defaults() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            demo_addr: Some(SocketAddr::from(([127, 0, 0, 1], 3001))),
+            data_dir: PathBuf::from("data"),
+            site_root: PathBuf::from("target/site"),
+            public_url: None,
+            allowed_origins: Vec::new(),
+            identity_secret: None,
+            store_name: "Demo Store".to_owned(),
+        }
+    }
+
+    /// Reads `SHOPDESK_*` variables over [`Config::local_defaults`].
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut config = Self::local_defaults();
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+        if let Some(value) = get("SHOPDESK_ADDR") {
+            config.addr = parse_addr("SHOPDESK_ADDR", &value)?;
+        }
+        if let Some(value) = get("SHOPDESK_DEMO_ADDR") {
+            config.demo_addr = match value.as_str() {
+                "off" => None,
+                _ => Some(parse_addr("SHOPDESK_DEMO_ADDR", &value)?),
+            };
+        }
+        if let Some(value) = get("SHOPDESK_DATA_DIR") {
+            config.data_dir = PathBuf::from(value);
+        }
+        if let Some(value) = get("SHOPDESK_SITE_ROOT") {
+            config.site_root = PathBuf::from(value);
+        }
+        if let Some(value) = get("SHOPDESK_PUBLIC_URL") {
+            config.public_url = Some(parse_origin("SHOPDESK_PUBLIC_URL", &value)?);
+        }
+        if let Some(value) = get("SHOPDESK_ALLOWED_ORIGINS") {
+            config.allowed_origins = value
+                .split(',')
+                .map(str::trim)
+                .filter(|origin| !origin.is_empty())
+                .map(|origin| parse_origin("SHOPDESK_ALLOWED_ORIGINS", origin))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(value) = get("SHOPDESK_IDENTITY_SECRET") {
+            if value.len() < 16 {
+                return Err(ConfigError::ShortSecret);
+            }
+            config.identity_secret = Some(Secret::new(value));
+        }
+        if let Some(value) = get("SHOPDESK_STORE_NAME") {
+            config.store_name = value;
+        }
+        Ok(config)
+    }
+}
+
+fn parse_addr(name: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value.parse().map_err(|_| ConfigError::BadAddress {
+        name,
+        value: value.to_owned(),
+    })
+}
+
+/// Accepts `scheme://host[:port]` with no path, and returns it without a trailing slash.
+pub fn parse_origin(name: &'static str, value: &str) -> Result<String, ConfigError> {
+    let trimmed = value.trim().trim_end_matches('/');
+    let bad = || ConfigError::BadOrigin {
+        name,
+        value: value.to_owned(),
+    };
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(bad)?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ', '@']) {
+        return Err(bad());
+    }
+    Ok(trimmed.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_run_locally_with_a_demo_storefront() {
+        let config = Config::from_lookup(|_| None).expect("defaults are valid");
+        assert_eq!(config.addr.port(), 3000);
+        assert_eq!(config.demo_addr.map(|addr| addr.port()), Some(3001));
+        assert_eq!(config.data_dir, PathBuf::from("data"));
+    }
+
+    #[test]
+    fn origins_are_validated_and_normalised() {
+        let config = Config::from_lookup(|name| {
+            (name == "SHOPDESK_ALLOWED_ORIGINS")
+                .then(|| "https://Shop.example/, http://localhost:8080".to_owned())
+        })
+        .expect("valid origins");
+        assert_eq!(
+            config.allowed_origins,
+            vec!["https://shop.example", "http://localhost:8080"]
+        );
+        let error = Config::from_lookup(|name| {
+            (name == "SHOPDESK_ALLOWED_ORIGINS").then(|| "shop.example/path".to_owned())
+        });
+        assert!(matches!(error, Err(ConfigError::BadOrigin { .. })));
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let secret = Secret::new("super-secret-value");
+        assert!(!format!("{secret:?}").contains("super"));
+    }
+}

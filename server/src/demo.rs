@@ -1,0 +1,163 @@
+//! The demo storefront: a shop-like page on its own origin (another port) that embeds
+//! the widget exactly as a Shopify theme would, with a signed demo customer. It plays
+//! the theme's part: it knows the identity secret and signs the customer id.
+
+use axum::{
+    extract::{Query, State},
+    http::{header, StatusCode},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use serde::Deserialize;
+
+use crate::{identity, store::Store};
+
+#[derive(Clone)]
+pub struct DemoState {
+    pub store: Store,
+    /// Where the chat server is reached (`https://chat.example`).
+    pub chat_url: String,
+}
+
+/// The demo's customers, as a store's customer accounts would be.
+const CUSTOMERS: [DemoCustomer; 2] = [
+    DemoCustomer {
+        key: "ana",
+        id: "demo-1001",
+        name: "Ana Souza",
+        email: "ana@example.com",
+    },
+    DemoCustomer {
+        key: "ben",
+        id: "demo-1002",
+        name: "Ben Carter",
+        email: "ben@example.com",
+    },
+];
+
+struct DemoCustomer {
+    key: &'static str,
+    id: &'static str,
+    name: &'static str,
+    email: &'static str,
+}
+
+#[derive(Deserialize)]
+pub struct DemoQuery {
+    /// `ana` (default), `ben`, or `guest` for a visitor who is not logged in.
+    #[serde(rename = "as")]
+    viewer: Option<String>,
+}
+
+pub fn router(state: DemoState) -> Router {
+    Router::new()
+        .route("/", get(storefront_page))
+        .route("/account/login", get(login_page))
+        .with_state(state)
+}
+
+async fn storefront_page(State(state): State<DemoState>, Query(query): Query<DemoQuery>) -> Response {
+    let viewer = query.viewer.as_deref().unwrap_or("ana");
+    let customer = CUSTOMERS.iter().find(|customer| customer.key == viewer);
+    let secret = match state.store.shop().await {
+        Ok(shop) => shop.identity_secret,
+        Err(error) => {
+            tracing::error!(error = %error, "demo storefront cannot read the shop");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let identity = match customer {
+        Some(customer) => format!(
+            r#" data-customer-id="{id}" data-customer-name="{name}" data-customer-email="{email}" data-signature="{signature}""#,
+            id = customer.id,
+            name = customer.name,
+            email = customer.email,
+            signature = identity::sign(&secret, customer.id),
+        ),
+        None => String::new(),
+    };
+    let who = customer.map_or("a guest (not logged in)", |customer| customer.name);
+    let switcher = ["ana", "ben", "guest"]
+        .iter()
+        .map(|key| {
+            let label = match *key {
+                "ana" => "Ana",
+                "ben" => "Ben",
+                _ => "Guest",
+            };
+            let current = if *key == viewer || (customer.is_none() && *key == "guest") {
+                r#" aria-current="page""#
+            } else {
+                ""
+            };
+            format!(r#"<a href="/?as={key}"{current}>{label}</a>"#)
+        })
+        .collect::<Vec<_>>()
+        .join("");
+    let page = PAGE
+        .replace("{{WHO}}", who)
+        .replace("{{SWITCHER}}", &switcher)
+        .replace("{{CHAT_URL}}", &state.chat_url)
+        .replace("{{IDENTITY}}", &identity);
+    ([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
+}
+
+async fn login_page() -> Html<&'static str> {
+    Html(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Log in · Demo Store</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: Georgia, serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem">
+<h1>Customer login</h1><p>This demo store has no real accounts. Pick a demo customer:</p>
+<p><a href="/?as=ana">Log in as Ana Souza</a> · <a href="/?as=ben">Log in as Ben Carter</a></p>
+</body></html>"#,
+    )
+}
+
+/// The storefront, styled like a small theme. Its deliberately broad CSS (`button`,
+/// `*`) shows that the widget's Shadow DOM keeps theme styles out.
+const PAGE: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Demo Store · Handmade ceramics</title>
+<style>
+  * { box-sizing: border-box; }
+  body { margin: 0; font-family: Georgia, "Times New Roman", serif; color: #2b2420; background: #faf6f1; }
+  a { color: inherit; }
+  button { font-family: inherit; text-transform: uppercase; letter-spacing: .2em; border-radius: 0; }
+  .bar { background: #2b2420; color: #faf6f1; font-size: 13px; padding: 8px 24px; display: flex; gap: 12px; justify-content: space-between; flex-wrap: wrap; }
+  .bar nav a { margin-left: 10px; color: #f3d9b1; }
+  .bar nav a[aria-current] { font-weight: bold; text-decoration: none; color: #fff; }
+  header.site { display: flex; align-items: center; justify-content: space-between; padding: 20px 24px; border-bottom: 1px solid #e6dccf; }
+  header.site .logo { font-size: 26px; letter-spacing: .08em; }
+  header.site nav a { margin-left: 20px; text-decoration: none; }
+  .hero { padding: 56px 24px; text-align: center; background: linear-gradient(120deg, #efe3d3, #f7efe6); }
+  .hero h1 { font-size: clamp(28px, 5vw, 46px); margin: 0 0 12px; font-weight: normal; }
+  .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 24px; padding: 32px 24px; max-width: 1100px; margin: 0 auto; }
+  .card { background: #fff; border: 1px solid #e6dccf; padding: 0 0 16px; }
+  .card .img { height: 180px; }
+  .card h2 { font-size: 18px; font-weight: normal; margin: 14px 14px 4px; }
+  .card p { margin: 0 14px 12px; color: #7a6a5d; }
+  .card button { margin: 0 14px; padding: 10px 14px; background: #2b2420; color: #fff; border: 0; cursor: pointer; }
+  footer { padding: 32px 24px 120px; text-align: center; color: #7a6a5d; font-size: 14px; }
+</style>
+</head>
+<body>
+<div class="bar"><span>Demo storefront, on its own origin. Viewing as <strong>{{WHO}}</strong>.</span>
+<nav aria-label="Demo customer">Switch: {{SWITCHER}}</nav></div>
+<header class="site"><span class="logo">Clay &amp; Kiln</span>
+<nav><a href="/">Shop</a><a href="/">About</a><a href="/account/login">Account</a></nav></header>
+<section class="hero"><h1>Handmade ceramics for slow mornings</h1><p>Free shipping over $60 · 30-day returns</p></section>
+<main class="grid">
+  <article class="card"><div class="img" style="background:linear-gradient(135deg,#d9b99b,#a9846a)"></div><h2>Speckled mug</h2><p>$28.00</p><button>Add to cart</button></article>
+  <article class="card"><div class="img" style="background:linear-gradient(135deg,#c7d3c0,#8ea58a)"></div><h2>Sage serving bowl</h2><p>$64.00</p><button>Add to cart</button></article>
+  <article class="card"><div class="img" style="background:linear-gradient(135deg,#e8d5c4,#c49a7a)"></div><h2>Pour-over set</h2><p>$52.00</p><button>Add to cart</button></article>
+  <article class="card"><div class="img" style="background:linear-gradient(135deg,#d5d9e0,#8c96a8)"></div><h2>Slate dinner plate</h2><p>$34.00</p><button>Add to cart</button></article>
+</main>
+<footer>Questions? Open the chat in the corner.</footer>
+<script src="{{CHAT_URL}}/widget.js" data-locale="en" data-login-url="/account/login"{{IDENTITY}} async></script>
+</body>
+</html>
+"#;

@@ -1,0 +1,41 @@
+//! HTTP errors of the JSON endpoints, mapped to responses in one place. Internal
+//! failures are logged here, once, and reach the client only as a generic message.
+
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde_json::json;
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("origin not allowed")]
+    Forbidden,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, message) = match &self {
+            ApiError::BadRequest(detail) => (StatusCode::BAD_REQUEST, detail.clone()),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, self.to_string()),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, self.to_string()),
+            ApiError::Store(error) => {
+                tracing::error!(error = %error, "request failed in the store");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "temporarily unavailable, please retry".to_owned(),
+                )
+            }
+        };
+        (status, Json(json!({ "error": message }))).into_response()
+    }
+}

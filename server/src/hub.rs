@@ -1,0 +1,145 @@
+//! The live-event hub: who hears about what, and the channels that carry it.
+//!
+//! Sockets subscribe to one [`Topic`] each: every agent socket to [`Topic::Inbox`],
+//! every widget socket to its shopper's [`Topic::Shopper`]. [`audiences`] is the single
+//! place that decides which topics an event goes to. Each topic is a bounded
+//! `broadcast` channel: a socket that falls more than [`TOPIC_CAPACITY`] events
+//! behind is told to resync from the database instead of slowing everyone down.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use protocol::{Message, TicketSummary};
+use tokio::sync::broadcast;
+
+/// Events a slow socket may fall behind before it must catch up from the database.
+pub const TOPIC_CAPACITY: usize = 256;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// Every agent of the shop.
+    Inbox,
+    /// One shopper's widgets (all their tabs and devices).
+    Shopper(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A message was stored in a conversation of `customer_id`.
+    Message {
+        customer_id: String,
+        message: Message,
+    },
+    /// A ticket's summary changed (agents only: it names assignees and read state).
+    Ticket(TicketSummary),
+}
+
+/// Who receives an event.
+pub fn audiences(event: &Event) -> Vec<Topic> {
+    match event {
+        Event::Message { customer_id, .. } => {
+            vec![Topic::Inbox, Topic::Shopper(customer_id.clone())]
+        }
+        Event::Ticket(_) => vec![Topic::Inbox],
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Hub {
+    /// A std mutex: it is held only to look up or insert a sender, never across an await.
+    topics: Arc<Mutex<HashMap<Topic, broadcast::Sender<Arc<Event>>>>>,
+}
+
+impl Hub {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts receiving `topic`'s events. Subscribe before reading the database for
+    /// catch-up, so nothing published in between is missed (the client drops repeats).
+    pub fn subscribe(&self, topic: Topic) -> broadcast::Receiver<Arc<Event>> {
+        let mut topics = self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        topics
+            .entry(topic)
+            .or_insert_with(|| broadcast::channel(TOPIC_CAPACITY).0)
+            .subscribe()
+    }
+
+    /// Sends the event to every current subscriber of its audiences.
+    pub fn publish(&self, event: Event) {
+        let event = Arc::new(event);
+        let mut topics = self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        for topic in audiences(&event) {
+            if let Some(sender) = topics.get(&topic) {
+                if sender.send(Arc::clone(&event)).is_err() {
+                    // Nobody listens any more: forget the topic so the map stays small.
+                    topics.remove(&topic);
+                }
+            }
+        }
+    }
+
+    /// Number of topics with a channel, for tests and metrics.
+    pub fn topic_count(&self) -> usize {
+        self.topics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use protocol::AuthorKind;
+
+    fn message_event(customer_id: &str) -> Event {
+        Event::Message {
+            customer_id: customer_id.to_owned(),
+            message: Message {
+                id: "m1".into(),
+                conversation_id: "c1".into(),
+                seq: 1,
+                client_id: "x".into(),
+                author_kind: AuthorKind::Shopper,
+                author_name: "Ana".into(),
+                body: "hi".into(),
+                created_at: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn messages_reach_agents_and_only_their_own_shopper() {
+        assert_eq!(
+            audiences(&message_event("ana")),
+            vec![Topic::Inbox, Topic::Shopper("ana".into())]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_shopper_never_receives_another_shoppers_events() {
+        let hub = Hub::new();
+        let mut ana = hub.subscribe(Topic::Shopper("ana".into()));
+        let mut ben = hub.subscribe(Topic::Shopper("ben".into()));
+        let mut inbox = hub.subscribe(Topic::Inbox);
+        hub.publish(message_event("ana"));
+        assert_eq!(*ana.recv().await.expect("ana hears"), message_event("ana"));
+        assert_eq!(*inbox.recv().await.expect("agents hear"), message_event("ana"));
+        assert!(matches!(
+            ben.try_recv(),
+            Err(broadcast::error::TryRecvError::Empty)
+        ));
+    }
+
+    #[test]
+    fn topics_without_listeners_are_dropped() {
+        let hub = Hub::new();
+        drop(hub.subscribe(Topic::Shopper("ana".into())));
+        assert_eq!(hub.topic_count(), 1);
+        hub.publish(message_event("ana"));
+        assert_eq!(hub.topic_count(), 0);
+    }
+}

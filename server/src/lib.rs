@@ -1,0 +1,24 @@
+//! Shopdesk's server: storefront web chat and the agents' helpdesk.
+//!
+//! `startup` wires everything; `store` owns the database; `chat` holds the message
+//! rules; `hub` fans live events out; `ws` serves sockets; `agent_auth` and
+//! `widget_api` authenticate the two kinds of user; `demo` is the demo storefront.
+
+pub mod agent_auth;
+pub mod assets;
+pub mod backend;
+pub mod chat;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod hub;
+pub mod identity;
+pub mod ids;
+pub mod state;
+pub mod startup;
+pub mod store;
+pub mod widget_api;
+pub mod ws;
+
+pub use config::Config;
+pub use startup::{Application, StartError};

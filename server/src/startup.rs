@@ -1,0 +1,211 @@
+//! Building and running the application: bind the listeners, open the store, wire the
+//! routes. Tests build it on port 0 and read the port back.
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use app::{api::ssr::SharedBackend, shell, App};
+use axum::{
+    http::{header, Method},
+    middleware,
+    response::Redirect,
+    routing::{get, post},
+    Router,
+};
+use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::{net::TcpListener, sync::watch};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::{
+    agent_auth, assets,
+    config::{parse_origin, Config},
+    demo::{self, DemoState},
+    hub::Hub,
+    state::{AppState, WebSettings},
+    store::{Store, StoreError},
+    widget_api, ws,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    demo_listener: Option<TcpListener>,
+    state: AppState,
+    shutdown: watch::Sender<bool>,
+    site_root: std::path::PathBuf,
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })
+}
+
+fn origin_of(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let listener = bind(config.addr).await?;
+        let local = listener.local_addr().map_err(StartError::Serve)?;
+        let demo_listener = match config.demo_addr {
+            Some(addr) => Some(bind(addr).await?),
+            None => None,
+        };
+
+        let store = Store::open(&config.data_dir).await?;
+        store
+            .ensure_shop(
+                &config.store_name,
+                config.identity_secret.as_ref().map(|secret| secret.expose()),
+            )
+            .await?;
+
+        let public_url = config.public_url.clone().unwrap_or_else(|| origin_of(local));
+        let mut allowed_origins = config.allowed_origins.clone();
+        if allowed_origins.is_empty() {
+            // Out of the box the demo storefront is the one allowed storefront.
+            if let Some(demo) = demo_listener.as_ref().and_then(|l| l.local_addr().ok()) {
+                allowed_origins.push(origin_of(demo));
+                if let Ok(localhost) = parse_origin("demo", &format!("http://localhost:{}", demo.port())) {
+                    allowed_origins.push(localhost);
+                }
+            }
+        }
+        let web = WebSettings {
+            secure_cookies: public_url.starts_with("https://"),
+            public_url,
+            allowed_origins,
+        };
+        let leptos = LeptosOptions::builder()
+            .output_name("helpdesk")
+            .site_root(config.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .env(leptos::config::Env::PROD)
+            .site_addr(local)
+            .build();
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let state = AppState {
+            store,
+            hub: Hub::new(),
+            web: Arc::new(web),
+            leptos,
+            shutdown: shutdown_rx,
+        };
+        Ok(Application {
+            listener,
+            demo_listener,
+            state,
+            shutdown,
+            site_root: config.site_root,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|addr| addr.port()).unwrap_or(0)
+    }
+
+    pub fn demo_port(&self) -> Option<u16> {
+        self.demo_listener
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok())
+            .map(|addr| addr.port())
+    }
+
+    pub fn public_url(&self) -> &str {
+        &self.state.web.public_url
+    }
+
+    pub fn demo_url(&self) -> Option<String> {
+        self.demo_listener
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok())
+            .map(origin_of)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// Serves until `stop` completes, then closes sockets (telling clients to
+    /// reconnect), finishes requests in flight and closes the database.
+    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
+        let router = routes(&self.state, &self.site_root);
+        let shutdown = self.shutdown;
+        let mut stopped = self.state.shutdown.clone();
+        let main = axum::serve(self.listener, router).with_graceful_shutdown(async move {
+            stop.await;
+            let _ = shutdown.send(true);
+        });
+        let demo = self.demo_listener.map(|listener| {
+            let demo_router = demo::router(DemoState {
+                store: self.state.store.clone(),
+                chat_url: self.state.web.public_url.clone(),
+            });
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, demo_router)
+                    .with_graceful_shutdown(async move {
+                        let _ = stopped.wait_for(|stopping| *stopping).await;
+                    })
+                    .await;
+            })
+        });
+        let result = main.await.map_err(StartError::Serve);
+        if let Some(demo) = demo {
+            let _ = demo.await;
+        }
+        self.state.store.close().await;
+        result
+    }
+}
+
+/// The one route table.
+fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
+    let backend: SharedBackend = Arc::new(state.clone());
+    let leptos_options = state.leptos.clone();
+    let helpdesk = Router::new()
+        .route("/", get(|| async { Redirect::to("/inbox") }))
+        .route("/ws/agent", get(ws::agent_socket))
+        .leptos_routes_with_context(
+            state,
+            generate_route_list(App),
+            move || provide_context(backend.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(agent_auth::check_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), agent_auth::guard_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), agent_auth::load_agent));
+
+    let web = Arc::clone(&state.web);
+    let storefront_cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, _| {
+            origin.to_str().is_ok_and(|origin| web.allows_storefront(origin))
+        }))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
+        .max_age(std::time::Duration::from_secs(600));
+    let widget = Router::new()
+        .route("/api/widget/session", post(widget_api::create_widget_session))
+        .route("/ws/widget", get(ws::widget_socket))
+        .layer(storefront_cors);
+
+    Router::new()
+        .merge(helpdesk)
+        .merge(widget)
+        .merge(assets::routes(site_root))
+        .with_state(state.clone())
+}

@@ -1,0 +1,43 @@
+//! What every handler shares: the store, the hub, and the web settings fixed at start-up.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use tokio::sync::watch;
+
+use crate::{hub::Hub, store::Store};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub hub: Hub,
+    pub web: Arc<WebSettings>,
+    pub leptos: LeptosOptions,
+    /// Flips to `true` when the server starts shutting down; sockets close on it.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// The origin this server is reached at, e.g. `https://chat.example`.
+    pub public_url: String,
+    /// Storefront origins allowed to call the widget API and open widget sockets.
+    pub allowed_origins: Vec<String>,
+    /// Mark cookies `Secure` (when served over https).
+    pub secure_cookies: bool,
+}
+
+impl WebSettings {
+    pub fn allows_storefront(&self, origin: &str) -> bool {
+        self.allowed_origins
+            .iter()
+            .any(|allowed| allowed.eq_ignore_ascii_case(origin))
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}

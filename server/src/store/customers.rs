@@ -1,0 +1,108 @@
+//! The `customers` and `widget_sessions` tables: shoppers the store vouched for, and
+//! the bearer tokens their widgets hold.
+
+use super::{Store, StoreError};
+use crate::ids::{hash_token, new_id, new_token, now_ms};
+
+/// How long a widget token stays valid; the widget asks for a new one when it expires.
+pub const WIDGET_SESSION_TTL_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CustomerRecord {
+    pub id: String,
+    pub external_id: String,
+    pub name: String,
+    pub email: String,
+}
+
+impl Store {
+    /// The customer with the store's `external_id`, created or refreshed with the
+    /// name and email the theme sent (the theme is the source of truth for them).
+    pub async fn upsert_customer(
+        &self,
+        external_id: &str,
+        name: &str,
+        email: &str,
+    ) -> Result<CustomerRecord, StoreError> {
+        let now = now_ms();
+        Ok(sqlx::query_as(
+            "INSERT INTO customers (id, external_id, name, email, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5)
+             ON CONFLICT (external_id) DO UPDATE
+               SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at
+             RETURNING id, external_id, name, email",
+        )
+        .bind(new_id())
+        .bind(external_id)
+        .bind(name)
+        .bind(email)
+        .bind(now)
+        .fetch_one(&self.writer)
+        .await?)
+    }
+
+    /// A new widget token for the customer.
+    pub async fn start_widget_session(&self, customer_id: &str) -> Result<String, StoreError> {
+        let token = new_token();
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO widget_sessions (token_hash, customer_id, created_at, expires_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(hash_token(&token))
+        .bind(customer_id)
+        .bind(now)
+        .bind(now + WIDGET_SESSION_TTL_MS)
+        .execute(&self.writer)
+        .await?;
+        Ok(token)
+    }
+
+    /// The customer a live widget token belongs to.
+    pub async fn customer_for_widget_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<CustomerRecord>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT c.id, c.external_id, c.name, c.email FROM widget_sessions s
+             JOIN customers c ON c.id = s.customer_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(hash_token(token))
+        .bind(now_ms())
+        .fetch_optional(&self.reader)
+        .await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::test_support::temp_store;
+
+    #[tokio::test]
+    async fn upsert_keeps_one_customer_per_store_id_and_refreshes_details() {
+        let (store, _dir) = temp_store().await;
+        let first = store
+            .upsert_customer("7001", "Ana", "ana@example.com")
+            .await
+            .expect("insert");
+        let again = store
+            .upsert_customer("7001", "Ana Souza", "ana@example.com")
+            .await
+            .expect("update");
+        assert_eq!(first.id, again.id);
+        assert_eq!(again.name, "Ana Souza");
+        let token = store.start_widget_session(&first.id).await.expect("token");
+        let found = store
+            .customer_for_widget_token(&token)
+            .await
+            .expect("query")
+            .expect("live token");
+        assert_eq!(found.id, first.id);
+        assert!(store
+            .customer_for_widget_token("not-a-token")
+            .await
+            .expect("query")
+            .is_none());
+    }
+}

@@ -1,0 +1,605 @@
+//! The `conversations`, `messages` and `ticket_reads` tables: tickets and their threads.
+//!
+//! [`Store::append_message`] is the one way a message enters the database. It runs in
+//! one transaction that enforces the ticket rules: a shopper writes only to their own
+//! conversation, the first message creates the ticket, an ended conversation takes
+//! nothing more, a reply assigns the ticket to the replying agent, and a client id
+//! already stored for the same sender returns the stored message instead of a copy.
+
+use protocol::{AuthorKind, Channel, ConversationView, Message, TicketStatus, TicketSummary};
+
+use super::{Store, StoreError};
+use crate::ids::{new_id, now_ms};
+
+/// Characters of the latest message kept for the inbox row.
+const PREVIEW_CHARS: usize = 140;
+
+/// Who is writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sender {
+    Shopper { customer_id: String, name: String },
+    Agent { agent_id: String, name: String },
+}
+
+impl Sender {
+    /// The namespace of this sender's client ids.
+    fn key(&self) -> String {
+        match self {
+            Sender::Shopper { customer_id, .. } => format!("shopper:{customer_id}"),
+            Sender::Agent { agent_id, .. } => format!("agent:{agent_id}"),
+        }
+    }
+
+    fn kind(&self) -> AuthorKind {
+        match self {
+            Sender::Shopper { .. } => AuthorKind::Shopper,
+            Sender::Agent { .. } => AuthorKind::Agent,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Sender::Shopper { name, .. } | Sender::Agent { name, .. } => name,
+        }
+    }
+}
+
+/// A message to store; text already validated by the caller.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMessage<'a> {
+    pub sender: &'a Sender,
+    /// `None` lets a shopper write to their open chat (created if there is none).
+    pub conversation_id: Option<&'a str>,
+    pub client_id: &'a str,
+    pub body: &'a str,
+}
+
+/// A stored message and what changed.
+#[derive(Debug, Clone)]
+pub struct Appended {
+    pub message: Message,
+    /// The shopper the conversation belongs to (who must hear about it).
+    pub customer_id: String,
+    /// The client id was already stored: `message` is the original, nothing changed.
+    pub duplicate: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    #[error("conversation not found")]
+    NotFound,
+    #[error("conversation has ended")]
+    Closed,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for AppendError {
+    fn from(error: sqlx::Error) -> Self {
+        AppendError::Store(StoreError::Database(error))
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: String,
+    conversation_id: String,
+    seq: i64,
+    client_id: String,
+    author_kind: String,
+    author_name: String,
+    body: String,
+    created_at: i64,
+}
+
+impl TryFrom<MessageRow> for Message {
+    type Error = StoreError;
+
+    fn try_from(row: MessageRow) -> Result<Self, StoreError> {
+        let author_kind = match row.author_kind.as_str() {
+            "shopper" => AuthorKind::Shopper,
+            "agent" => AuthorKind::Agent,
+            "system" => AuthorKind::System,
+            other => return Err(StoreError::Corrupt(format!("author kind {other:?}"))),
+        };
+        Ok(Message {
+            id: row.id,
+            conversation_id: row.conversation_id,
+            seq: row.seq,
+            client_id: row.client_id,
+            author_kind,
+            author_name: row.author_name,
+            body: row.body,
+            created_at: row.created_at,
+        })
+    }
+}
+
+const MESSAGE_COLUMNS: &str =
+    "m.id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_name, m.body, m.created_at";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    customer_name: String,
+    customer_email: String,
+    channel: String,
+    status: String,
+    assignee_id: Option<String>,
+    assignee_name: Option<String>,
+    preview: String,
+    last_activity_at: i64,
+    last_seq: i64,
+    last_shopper_seq: i64,
+    read_seq: Option<i64>,
+}
+
+impl TryFrom<SummaryRow> for TicketSummary {
+    type Error = StoreError;
+
+    fn try_from(row: SummaryRow) -> Result<Self, StoreError> {
+        Ok(TicketSummary {
+            channel: Channel::parse(&row.channel)
+                .ok_or_else(|| StoreError::Corrupt(format!("channel {:?}", row.channel)))?,
+            status: TicketStatus::parse(&row.status)
+                .ok_or_else(|| StoreError::Corrupt(format!("status {:?}", row.status)))?,
+            id: row.id,
+            customer_name: row.customer_name,
+            customer_email: row.customer_email,
+            assignee_id: row.assignee_id,
+            assignee_name: row.assignee_name,
+            preview: row.preview,
+            last_activity_at: row.last_activity_at,
+            last_seq: row.last_seq,
+            last_shopper_seq: row.last_shopper_seq,
+            read_seq: row.read_seq,
+        })
+    }
+}
+
+/// `$1` is the agent whose read state is wanted ('' for none).
+const SUMMARY_SELECT: &str = "SELECT c.id, cu.name AS customer_name, cu.email AS customer_email,
+        c.channel, c.status, c.assignee_id, a.name AS assignee_name, c.preview,
+        c.last_activity_at, c.last_seq, c.last_shopper_seq, r.last_read_seq AS read_seq
+     FROM conversations c
+     JOIN customers cu ON cu.id = c.customer_id
+     LEFT JOIN agents a ON a.id = c.assignee_id
+     LEFT JOIN ticket_reads r ON r.conversation_id = c.id AND r.agent_id = $1";
+
+/// The inbox row text: whitespace collapsed, cut at a character boundary.
+fn preview_of(body: &str) -> String {
+    let collapsed = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    match collapsed.char_indices().nth(PREVIEW_CHARS) {
+        Some((cut, _)) => format!("{}…", &collapsed[..cut]),
+        None => collapsed,
+    }
+}
+
+impl Store {
+    /// Stores a message (see the module docs for the rules), committed before it returns.
+    pub async fn append_message(&self, new: NewMessage<'_>) -> Result<Appended, AppendError> {
+        let sender_key = new.sender.key();
+        let mut tx = self.writer.begin().await?;
+
+        let existing: Option<MessageRow> = sqlx::query_as(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.sender_key = $1 AND m.client_id = $2"
+        ))
+        .bind(&sender_key)
+        .bind(new.client_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = existing {
+            let (customer_id,): (String,) =
+                sqlx::query_as("SELECT customer_id FROM conversations WHERE id = $1")
+                    .bind(&row.conversation_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            return Ok(Appended {
+                message: row.try_into()?,
+                customer_id,
+                duplicate: true,
+            });
+        }
+
+        let found: Option<(String, String, String, i64)> = match (new.sender, new.conversation_id) {
+            (Sender::Shopper { customer_id, .. }, Some(id)) => {
+                sqlx::query_as(
+                    "SELECT id, customer_id, status, last_seq FROM conversations
+                     WHERE id = $1 AND customer_id = $2",
+                )
+                .bind(id)
+                .bind(customer_id)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+            (Sender::Shopper { customer_id, .. }, None) => {
+                sqlx::query_as(
+                    "SELECT id, customer_id, status, last_seq FROM conversations
+                     WHERE customer_id = $1 AND channel = 'chat' AND status <> 'closed'
+                     ORDER BY created_at DESC LIMIT 1",
+                )
+                .bind(customer_id)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+            (Sender::Agent { .. }, Some(id)) => {
+                sqlx::query_as(
+                    "SELECT id, customer_id, status, last_seq FROM conversations WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+            (Sender::Agent { .. }, None) => None,
+        };
+
+        let now = now_ms();
+        let (conversation_id, customer_id, last_seq) = match (found, new.sender) {
+            (Some((_, _, status, _)), _) if status == TicketStatus::Closed.as_str() => {
+                return Err(AppendError::Closed)
+            }
+            (Some((id, customer_id, _, last_seq)), _) => (id, customer_id, last_seq),
+            (None, Sender::Shopper { customer_id, .. }) if new.conversation_id.is_none() => {
+                let id = new_id();
+                sqlx::query(
+                    "INSERT INTO conversations (id, customer_id, channel, status, assignee_id,
+                        preview, last_seq, last_shopper_seq, last_activity_at, created_at)
+                     VALUES ($1, $2, 'chat', 'open', NULL, '', 0, 0, $3, $3)",
+                )
+                .bind(&id)
+                .bind(customer_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                (id, customer_id.clone(), 0)
+            }
+            (None, _) => return Err(AppendError::NotFound),
+        };
+
+        let seq = last_seq + 1;
+        let message = Message {
+            id: new_id(),
+            conversation_id: conversation_id.clone(),
+            seq,
+            client_id: new.client_id.to_owned(),
+            author_kind: new.sender.kind(),
+            author_name: new.sender.name().to_owned(),
+            body: new.body.to_owned(),
+            created_at: now,
+        };
+        sqlx::query(
+            "INSERT INTO messages (id, conversation_id, seq, sender_key, client_id, author_kind,
+                author_name, body, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&message.id)
+        .bind(&conversation_id)
+        .bind(seq)
+        .bind(&sender_key)
+        .bind(&message.client_id)
+        .bind(match message.author_kind {
+            AuthorKind::Shopper => "shopper",
+            AuthorKind::Agent => "agent",
+            AuthorKind::System => "system",
+        })
+        .bind(&message.author_name)
+        .bind(&message.body)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+
+        match new.sender {
+            // A shopper writing wakes a snoozed ticket.
+            Sender::Shopper { .. } => sqlx::query(
+                "UPDATE conversations SET last_seq = $1, last_shopper_seq = $1, preview = $2,
+                    last_activity_at = $3, status = 'open'
+                 WHERE id = $4",
+            ),
+            // Replying assigns the ticket to the replying agent ($5).
+            Sender::Agent { .. } => sqlx::query(
+                "UPDATE conversations SET last_seq = $1, preview = $2, last_activity_at = $3,
+                    assignee_id = $5
+                 WHERE id = $4",
+            ),
+        }
+        .bind(seq)
+        .bind(preview_of(&message.body))
+        .bind(now)
+        .bind(&conversation_id)
+        .bind(match new.sender {
+            Sender::Agent { agent_id, .. } => Some(agent_id.as_str()),
+            Sender::Shopper { .. } => None,
+        })
+        .execute(&mut *tx)
+        .await?;
+
+        tx.commit().await?;
+        Ok(Appended {
+            message,
+            customer_id,
+            duplicate: false,
+        })
+    }
+
+    /// Every ticket, newest activity first, with `agent_id`'s read state.
+    pub async fn list_tickets(&self, agent_id: &str) -> Result<Vec<TicketSummary>, StoreError> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+            "{SUMMARY_SELECT} ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 500"
+        ))
+        .bind(agent_id)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter().map(TicketSummary::try_from).collect()
+    }
+
+    /// One ticket; `agent_id` empty gives a summary without read state (for broadcasts).
+    pub async fn ticket_summary(
+        &self,
+        conversation_id: &str,
+        agent_id: &str,
+    ) -> Result<Option<TicketSummary>, StoreError> {
+        let row: Option<SummaryRow> = sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE c.id = $2"))
+            .bind(agent_id)
+            .bind(conversation_id)
+            .fetch_optional(&self.reader)
+            .await?;
+        let mut summary = row.map(TicketSummary::try_from).transpose()?;
+        if agent_id.is_empty() {
+            if let Some(summary) = summary.as_mut() {
+                summary.read_seq = None;
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Messages of a conversation with a seq above `after_seq`, in order.
+    pub async fn messages_after(
+        &self,
+        conversation_id: &str,
+        after_seq: i64,
+    ) -> Result<Vec<Message>, StoreError> {
+        let rows: Vec<MessageRow> = sqlx::query_as(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m
+             WHERE m.conversation_id = $1 AND m.seq > $2 ORDER BY m.seq"
+        ))
+        .bind(conversation_id)
+        .bind(after_seq)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.into_iter().map(Message::try_from).collect()
+    }
+
+    /// The shopper a conversation belongs to.
+    pub async fn conversation_customer(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT customer_id FROM conversations WHERE id = $1")
+                .bind(conversation_id)
+                .fetch_optional(&self.reader)
+                .await?;
+        Ok(row.map(|(customer_id,)| customer_id))
+    }
+
+    /// The shopper's live (not ended) web chat, with its messages.
+    pub async fn open_chat_of(
+        &self,
+        customer_id: &str,
+    ) -> Result<Option<ConversationView>, StoreError> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, status FROM conversations
+             WHERE customer_id = $1 AND channel = 'chat' AND status <> 'closed'
+             ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(customer_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        let Some((id, status)) = row else {
+            return Ok(None);
+        };
+        let status = TicketStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?;
+        let messages = self.messages_after(&id, 0).await?;
+        Ok(Some(ConversationView {
+            id,
+            status,
+            messages,
+        }))
+    }
+
+    /// Records that the agent has read the ticket up to `seq` (never moves backwards).
+    pub async fn mark_read(
+        &self,
+        agent_id: &str,
+        conversation_id: &str,
+        seq: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO ticket_reads (agent_id, conversation_id, last_read_seq)
+             SELECT $1, id, CASE WHEN $3 < last_seq THEN $3 ELSE last_seq END
+             FROM conversations WHERE id = $2
+             ON CONFLICT (agent_id, conversation_id) DO UPDATE
+               SET last_read_seq = CASE
+                 WHEN excluded.last_read_seq > ticket_reads.last_read_seq
+                 THEN excluded.last_read_seq ELSE ticket_reads.last_read_seq END",
+        )
+        .bind(agent_id)
+        .bind(conversation_id)
+        .bind(seq)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Ends a conversation for good.
+    pub async fn close_conversation(&self, conversation_id: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE conversations SET status = 'closed', closed_at = $1
+             WHERE id = $2 AND status <> 'closed'",
+        )
+        .bind(now_ms())
+        .bind(conversation_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::test_support::temp_store;
+
+    fn shopper(customer_id: &str) -> Sender {
+        Sender::Shopper {
+            customer_id: customer_id.to_owned(),
+            name: "Ana".to_owned(),
+        }
+    }
+
+    async fn setup() -> (Store, tempfile::TempDir, String, String) {
+        let (store, dir) = temp_store().await;
+        let ana = store
+            .upsert_customer("7001", "Ana", "ana@example.com")
+            .await
+            .expect("ana");
+        let ben = store
+            .upsert_customer("7002", "Ben", "ben@example.com")
+            .await
+            .expect("ben");
+        (store, dir, ana.id, ben.id)
+    }
+
+    fn send<'a>(sender: &'a Sender, conversation_id: Option<&'a str>, client_id: &'a str) -> NewMessage<'a> {
+        NewMessage {
+            sender,
+            conversation_id,
+            client_id,
+            body: "Where is my order?",
+        }
+    }
+
+    #[tokio::test]
+    async fn first_shopper_message_creates_a_ticket_and_the_next_continues_it() {
+        let (store, _dir, ana, _) = setup().await;
+        let sender = shopper(&ana);
+        let first = store.append_message(send(&sender, None, "c1")).await.expect("first");
+        let second = store.append_message(send(&sender, None, "c2")).await.expect("second");
+        assert_eq!(first.message.seq, 1);
+        assert_eq!(second.message.seq, 2);
+        assert_eq!(first.message.conversation_id, second.message.conversation_id);
+        let tickets = store.list_tickets("").await.expect("list");
+        assert_eq!(tickets.len(), 1);
+        assert_eq!(tickets[0].last_shopper_seq, 2);
+        assert_eq!(tickets[0].preview, "Where is my order?");
+    }
+
+    #[tokio::test]
+    async fn a_repeated_client_id_is_stored_once_and_returns_the_original() {
+        let (store, _dir, ana, _) = setup().await;
+        let sender = shopper(&ana);
+        let first = store.append_message(send(&sender, None, "same")).await.expect("first");
+        let again = store.append_message(send(&sender, None, "same")).await.expect("again");
+        assert!(!first.duplicate);
+        assert!(again.duplicate);
+        assert_eq!(first.message, again.message);
+        let messages = store
+            .messages_after(&first.message.conversation_id, 0)
+            .await
+            .expect("messages");
+        assert_eq!(messages.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_shopper_cannot_write_to_another_shoppers_conversation() {
+        let (store, _dir, ana, ben) = setup().await;
+        let anas = store
+            .append_message(send(&shopper(&ana), None, "a1"))
+            .await
+            .expect("ana writes");
+        let conversation = anas.message.conversation_id.clone();
+        let intrusion = store
+            .append_message(send(&shopper(&ben), Some(&conversation), "b1"))
+            .await;
+        assert!(matches!(intrusion, Err(AppendError::NotFound)));
+        let messages = store.messages_after(&conversation, 0).await.expect("messages");
+        assert_eq!(messages.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_ended_conversation_refuses_messages_and_the_next_one_is_a_new_ticket() {
+        let (store, _dir, ana, _) = setup().await;
+        let sender = shopper(&ana);
+        let first = store.append_message(send(&sender, None, "a1")).await.expect("first");
+        let conversation = first.message.conversation_id.clone();
+        store.close_conversation(&conversation).await.expect("close");
+        let refused = store
+            .append_message(send(&sender, Some(&conversation), "a2"))
+            .await;
+        assert!(matches!(refused, Err(AppendError::Closed)));
+        let agent = Sender::Agent {
+            agent_id: "nobody".to_owned(),
+            name: "Olga".to_owned(),
+        };
+        let agent_refused = store
+            .append_message(send(&agent, Some(&conversation), "o1"))
+            .await;
+        assert!(matches!(agent_refused, Err(AppendError::Closed)));
+        let next = store.append_message(send(&sender, None, "a3")).await.expect("new chat");
+        assert_ne!(next.message.conversation_id, conversation);
+        assert_eq!(next.message.seq, 1);
+    }
+
+    #[tokio::test]
+    async fn an_agent_reply_assigns_the_ticket_and_read_state_tracks_the_dot() {
+        let (store, _dir, ana, _) = setup().await;
+        let token = store
+            .create_owner("Olga", "olga@shop.example", "correct horse battery")
+            .await
+            .expect("owner");
+        let olga = store
+            .agent_for_session(&token)
+            .await
+            .expect("query")
+            .expect("agent");
+        let first = store
+            .append_message(send(&shopper(&ana), None, "a1"))
+            .await
+            .expect("shopper");
+        let conversation = first.message.conversation_id.clone();
+        let unread = store
+            .ticket_summary(&conversation, &olga.id)
+            .await
+            .expect("query")
+            .expect("ticket");
+        assert!(unread.is_unread());
+        assert_eq!(unread.assignee_id, None);
+        let agent = Sender::Agent {
+            agent_id: olga.id.clone(),
+            name: olga.name.clone(),
+        };
+        store
+            .append_message(send(&agent, Some(&conversation), "o1"))
+            .await
+            .expect("reply");
+        store.mark_read(&olga.id, &conversation, 99).await.expect("read");
+        let read = store
+            .ticket_summary(&conversation, &olga.id)
+            .await
+            .expect("query")
+            .expect("ticket");
+        assert_eq!(read.assignee_name.as_deref(), Some("Olga"));
+        assert_eq!(read.read_seq, Some(2), "read state is capped at the last seq");
+        assert!(!read.is_unread());
+    }
+
+    #[test]
+    fn previews_collapse_whitespace_and_cut_long_text() {
+        assert_eq!(preview_of("  hello \n\n world "), "hello world");
+        let long = "é".repeat(300);
+        let preview = preview_of(&long);
+        assert_eq!(preview.chars().count(), PREVIEW_CHARS + 1);
+        assert!(preview.ends_with('…'));
+    }
+}

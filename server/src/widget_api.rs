@@ -1,0 +1,113 @@
+//! The widget's HTTP API, called cross-origin from storefronts: opening a widget
+//! session. CORS answers only the configured storefront origins (see `startup`).
+
+use axum::{extract::State, Json};
+use protocol::{Shopper, WidgetSession, WidgetSessionRequest};
+
+use crate::{error::ApiError, identity, state::AppState};
+
+const MAX_CUSTOMER_ID: usize = 64;
+const MAX_NAME: usize = 100;
+const MAX_EMAIL: usize = 254;
+const MAX_SIGNATURE: usize = 128;
+
+/// Trimmed optional text, refused when longer than `max` characters.
+fn bounded(value: Option<&str>, field: &str, max: usize) -> Result<Option<String>, ApiError> {
+    match value.map(str::trim).filter(|value| !value.is_empty()) {
+        Some(value) if value.chars().count() > max => Err(ApiError::BadRequest(format!(
+            "{field} is longer than {max} characters"
+        ))),
+        Some(value) => Ok(Some(value.to_owned())),
+        None => Ok(None),
+    }
+}
+
+/// `POST /api/widget/session`: checks the theme's signature of the customer id. A
+/// valid one gives the shopper a bearer token and their open conversation; a missing
+/// or wrong one gives an anonymous session (no token) that can read settings only.
+pub async fn create_widget_session(
+    State(state): State<AppState>,
+    Json(request): Json<WidgetSessionRequest>,
+) -> Result<Json<WidgetSession>, ApiError> {
+    let customer_id = bounded(request.customer_id.as_deref(), "customer_id", MAX_CUSTOMER_ID)?;
+    let name = bounded(request.name.as_deref(), "name", MAX_NAME)?;
+    let email = bounded(request.email.as_deref(), "email", MAX_EMAIL)?;
+    let signature = bounded(request.signature.as_deref(), "signature", MAX_SIGNATURE)?;
+    let held_token = bounded(request.token.as_deref(), "token", MAX_SIGNATURE)?;
+
+    let shop = state.store.shop().await?;
+    let mut session = WidgetSession {
+        token: None,
+        shopper: None,
+        store_name: shop.name,
+        welcome_message: shop.welcome_message,
+        conversation: None,
+    };
+    let (Some(customer_id), Some(signature)) = (customer_id, signature) else {
+        return Ok(Json(session));
+    };
+    if !identity::verify(&shop.identity_secret, &customer_id, &signature) {
+        tracing::info!("widget identity signature rejected; visitor treated as anonymous");
+        return Ok(Json(session));
+    }
+
+    let email = email.unwrap_or_default();
+    let name = name.unwrap_or_else(|| fallback_name(&email));
+    let customer = state
+        .store
+        .upsert_customer(&customer_id, &name, &email)
+        .await?;
+    let reusable = match held_token {
+        Some(token) => state
+            .store
+            .customer_for_widget_token(&token)
+            .await?
+            .filter(|holder| holder.id == customer.id)
+            .map(|_| token),
+        None => None,
+    };
+    let token = match reusable {
+        Some(token) => token,
+        None => state.store.start_widget_session(&customer.id).await?,
+    };
+    session.conversation = state.store.open_chat_of(&customer.id).await?;
+    session.token = Some(token);
+    session.shopper = Some(Shopper {
+        name: customer.name,
+        email: customer.email,
+    });
+    Ok(Json(session))
+}
+
+/// A name for a customer the theme sent without one: the email's local part, or "Shopper".
+fn fallback_name(email: &str) -> String {
+    email
+        .split_once('@')
+        .map(|(local, _)| local.to_owned())
+        .filter(|local| !local.is_empty())
+        .unwrap_or_else(|| "Shopper".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_fields_are_refused_and_blank_ones_dropped() {
+        assert!(matches!(
+            bounded(Some(&"x".repeat(65)), "customer_id", MAX_CUSTOMER_ID),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert_eq!(bounded(Some("  "), "name", MAX_NAME).expect("ok"), None);
+        assert_eq!(
+            bounded(Some(" Ana "), "name", MAX_NAME).expect("ok").as_deref(),
+            Some("Ana")
+        );
+    }
+
+    #[test]
+    fn nameless_customers_get_a_readable_name() {
+        assert_eq!(fallback_name("ana@example.com"), "ana");
+        assert_eq!(fallback_name(""), "Shopper");
+    }
+}

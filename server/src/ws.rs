@@ -1,0 +1,228 @@
+//! The two WebSocket endpoints and the loop that serves one connection.
+//!
+//! Each connection subscribes to its hub topic first, then serves, in one `select!`:
+//! frames from the client (send, resume), events from the hub, a keep-alive ping, and
+//! server shutdown. A message is acknowledged only after `chat::post_message` returns,
+//! that is after its transaction committed.
+
+use std::time::Duration;
+
+use app::api::ssr::CurrentAgent;
+use axum::{
+    extract::{
+        ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade},
+        Query, State,
+    },
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    Extension,
+};
+use futures_util::{SinkExt, StreamExt};
+use protocol::{ClientFrame, RejectReason, ServerFrame};
+use serde::Deserialize;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::{
+    agent_auth::is_same_origin,
+    chat::{self, Peer},
+    hub::{Event, Topic},
+    state::AppState,
+    store::AgentRecord,
+};
+
+/// Per-socket read buffer. axum's default (128 KiB) makes an idle socket cost ~134 KB;
+/// chat frames are small, and 4 KiB measured ~6 KB per socket.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+/// Largest frame a client may send (a 5,000-character message fits many times over).
+const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// Keeps idle connections alive through proxies that drop silent ones.
+const PING_EVERY: Duration = Duration::from_secs(25);
+/// WebSocket close code "service restart": clients reconnect (to another node).
+const CLOSE_RESTARTING: u16 = 1012;
+
+#[derive(Deserialize)]
+pub struct WidgetSocketQuery {
+    token: String,
+}
+
+/// `GET /ws/widget?token=...`: a shopper's socket, from an allowed storefront origin.
+pub async fn widget_socket(
+    upgrade: WebSocketUpgrade,
+    State(state): State<AppState>,
+    Query(query): Query<WidgetSocketQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|value| value.to_str().ok());
+    if origin.is_some_and(|origin| !state.web.allows_storefront(origin)) {
+        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    let customer = match state.store.customer_for_widget_token(&query.token).await {
+        Ok(Some(customer)) => customer,
+        Ok(None) => return (StatusCode::UNAUTHORIZED, "invalid or expired token").into_response(),
+        Err(error) => {
+            tracing::error!(error = %error, "widget token lookup failed");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    upgrade_socket(upgrade, state, Peer::Shopper(customer))
+}
+
+/// `GET /ws/agent`: an agent's socket, authenticated by the session cookie, from our
+/// own pages only (cross-site WebSocket hijacking would otherwise ride the cookie).
+pub async fn agent_socket(
+    upgrade: WebSocketUpgrade,
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentAgent>,
+    headers: HeaderMap,
+) -> Response {
+    if !is_same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    let Some(agent) = current.agent else {
+        return (StatusCode::UNAUTHORIZED, "log in first").into_response();
+    };
+    let agent = AgentRecord {
+        id: agent.id,
+        email: agent.email,
+        name: agent.name,
+        role: agent.role,
+    };
+    upgrade_socket(upgrade, state, Peer::Agent(agent))
+}
+
+fn upgrade_socket(upgrade: WebSocketUpgrade, state: AppState, peer: Peer) -> Response {
+    upgrade
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .on_upgrade(move |socket| serve_socket(socket, state, peer))
+}
+
+fn topic_of(peer: &Peer) -> Topic {
+    match peer {
+        Peer::Shopper(customer) => Topic::Shopper(customer.id.clone()),
+        Peer::Agent(_) => Topic::Inbox,
+    }
+}
+
+async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer) {
+    let mut events = state.hub.subscribe(topic_of(&peer));
+    let mut shutdown = state.shutdown.clone();
+    let (mut sink, mut stream) = socket.split();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+
+    loop {
+        let outgoing: Vec<ServerFrame> = tokio::select! {
+            incoming = stream.next() => match incoming {
+                Some(Ok(WsMessage::Text(text))) => handle_frame(&state, &peer, &text).await,
+                Some(Ok(WsMessage::Binary(_))) => vec![invalid_frame("frames must be JSON text")],
+                Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_))) => Vec::new(),
+                Some(Ok(WsMessage::Close(_)) | Err(_)) | None => break,
+            },
+            event = events.recv() => match event {
+                Ok(event) => frame_for(&event).into_iter().collect(),
+                Err(RecvError::Lagged(_)) => vec![ServerFrame::Resync],
+                Err(RecvError::Closed) => break,
+            },
+            _ = ping.tick() => {
+                if sink.send(WsMessage::Ping(Default::default())).await.is_err() {
+                    break;
+                }
+                Vec::new()
+            }
+            // The flag only ever changes to `true` (or its sender goes away): stop.
+            _ = shutdown.changed() => {
+                let _ = sink
+                    .send(WsMessage::Close(Some(CloseFrame {
+                        code: CLOSE_RESTARTING,
+                        reason: Utf8Bytes::from_static("server restarting"),
+                    })))
+                    .await;
+                break;
+            }
+        };
+        for frame in outgoing {
+            let Ok(text) = serde_json::to_string(&frame) else {
+                continue;
+            };
+            if sink.send(WsMessage::Text(text.into())).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// What a hub event looks like on the wire. Topics already decided who gets it.
+fn frame_for(event: &Event) -> Option<ServerFrame> {
+    match event {
+        Event::Message { message, .. } => Some(ServerFrame::Message {
+            message: message.clone(),
+        }),
+        Event::Ticket(ticket) => Some(ServerFrame::Ticket {
+            ticket: ticket.clone(),
+        }),
+    }
+}
+
+fn invalid_frame(detail: &str) -> ServerFrame {
+    ServerFrame::Rejected {
+        client_id: String::new(),
+        reason: RejectReason::Invalid,
+        detail: detail.to_owned(),
+    }
+}
+
+async fn handle_frame(state: &AppState, peer: &Peer, text: &str) -> Vec<ServerFrame> {
+    let frame = match serde_json::from_str::<ClientFrame>(text) {
+        Ok(frame) => frame,
+        Err(_) => return vec![invalid_frame("unrecognised frame")],
+    };
+    match frame {
+        ClientFrame::Send {
+            conversation_id,
+            client_id,
+            body,
+        } => {
+            match chat::post_message(
+                &state.store,
+                &state.hub,
+                peer,
+                conversation_id.as_deref(),
+                &client_id,
+                &body,
+            )
+            .await
+            {
+                Ok(message) => vec![ServerFrame::Ack { client_id, message }],
+                Err(error) => {
+                    if let chat::PostError::Store(inner) = &error {
+                        tracing::error!(error = %inner, "message could not be stored");
+                    }
+                    vec![ServerFrame::Rejected {
+                        client_id,
+                        reason: error.reason(),
+                        detail: error.public_detail(),
+                    }]
+                }
+            }
+        }
+        ClientFrame::Resume {
+            conversation_id,
+            after_seq,
+        } => match chat::catch_up(&state.store, peer, &conversation_id, after_seq).await {
+            Ok(messages) => messages
+                .into_iter()
+                .map(|message| ServerFrame::Message { message })
+                .collect(),
+            Err(chat::PostError::Store(error)) => {
+                // Nothing to send: the client asks again on its next gap or reconnect.
+                tracing::error!(error = %error, "catch-up failed");
+                Vec::new()
+            }
+            Err(_) => vec![ServerFrame::ResumeRefused { conversation_id }],
+        },
+    }
+}

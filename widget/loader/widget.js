@@ -1,0 +1,91 @@
+/*! Shopdesk storefront chat loader. Embedded by the theme with one tag:
+ *  <script src="https://CHAT-HOST/widget.js" data-customer-id=".." data-signature=".." async></script>
+ *  It draws the launcher in a Shadow DOM and loads the drawer (WASM) on idle or first click. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || document.getElementById("shopdesk-widget")) return;
+  var base = new URL(script.src, location.href).origin;
+  var version = "__SHOPDESK_VERSION__";
+  var data = script.dataset;
+  var config = {
+    apiBase: base,
+    customerId: data.customerId || null,
+    customerName: data.customerName || null,
+    customerEmail: data.customerEmail || null,
+    signature: data.signature || null,
+    loginUrl: data.loginUrl || "/account/login",
+    locale: data.locale || document.documentElement.lang || "en"
+  };
+
+  var host = document.createElement("div");
+  host.id = "shopdesk-widget";
+  var root = host.attachShadow({ mode: "open" });
+  root.innerHTML =
+    "<style>" +
+    ":host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;right:0!important;bottom:0!important;width:0!important;height:0!important}" +
+    ".launcher{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:var(--sd-brand,#4338ca);color:#fff;display:grid;place-items:center;cursor:pointer;box-shadow:0 6px 20px rgba(15,23,42,.25);transition:transform .15s ease}" +
+    ".launcher:hover{transform:scale(1.05)}.launcher:focus-visible{outline:3px solid #a5b4fc;outline-offset:3px}" +
+    ".launcher svg{width:26px;height:26px}.launcher .x{display:none}.launcher.is-open .x{display:block}.launcher.is-open .bubble{display:none}" +
+    ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#dc2626;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}" +
+    ".badge[hidden]{display:none}" +
+    "@media (prefers-reduced-motion:reduce){.launcher{transition:none}}" +
+    "</style>" +
+    '<button class="launcher" type="button" aria-label="Open chat" aria-expanded="false">' +
+    '<svg class="bubble" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>' +
+    '<svg class="x" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/></svg>' +
+    '<span class="badge" hidden></span></button><div class="mount"></div>';
+  document.body.appendChild(host);
+
+  var launcher = root.querySelector(".launcher");
+  var badge = root.querySelector(".badge");
+  var mount = root.querySelector(".mount");
+  var loading = null;
+  var open = false;
+
+  function load() {
+    if (!loading) {
+      loading = import(base + "/widget/pkg/widget.js?v=" + version)
+        .then(function (bundle) {
+          return bundle
+            .default({ module_or_path: base + "/widget/pkg/widget_bg.wasm?v=" + version })
+            .then(function () {
+              bundle.mount(mount, JSON.stringify(config));
+              return bundle;
+            });
+        })
+        .catch(function (error) {
+          loading = null;
+          launcher.title = "Chat is unavailable right now";
+          throw error;
+        });
+    }
+    return loading;
+  }
+
+  function setOpen(value) {
+    open = value;
+    launcher.setAttribute("aria-expanded", String(value));
+    launcher.setAttribute("aria-label", value ? "Close chat" : "Open chat");
+    launcher.classList.toggle("is-open", value);
+    if (value) badge.hidden = true;
+    load().then(function (bundle) { bundle.set_open(value); }, function () {});
+  }
+
+  launcher.addEventListener("click", function () { setOpen(!open); });
+  mount.addEventListener("shopdesk:closed", function () {
+    setOpen(false);
+    launcher.focus();
+  });
+  mount.addEventListener("shopdesk:unread", function (event) {
+    var count = Number(event.detail) || 0;
+    badge.hidden = count === 0;
+    badge.textContent = count > 9 ? "9+" : String(count);
+    if (!open) launcher.setAttribute("aria-label", count ? "Open chat, " + count + " new" : "Open chat");
+  });
+
+  // A shopper with a chat in progress connects on idle, so replies show on the badge.
+  var token = null;
+  try { token = config.customerId && localStorage.getItem("shopdesk:token:" + config.customerId); } catch (e) {}
+  if (token) (window.requestIdleCallback || setTimeout)(function () { load().catch(function () {}); });
+})();
