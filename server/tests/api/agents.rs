@@ -1,0 +1,116 @@
+//! Agent accounts: first run, log in, sessions on every helpdesk page and API.
+
+use crate::helpers::{session_cookie, spawn_app};
+
+#[tokio::test]
+async fn first_run_leads_to_setup_then_login_then_the_inbox() {
+    let (app, _dir) = spawn_app().await;
+    let location = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+    let inbox = app.http.get(app.url("/inbox")).send().await.expect("get");
+    assert_eq!(location(&inbox).as_deref(), Some("/setup"));
+    let setup = app.http.get(app.url("/setup")).send().await.expect("get");
+    assert_eq!(setup.status(), 200);
+    assert!(setup.text().await.expect("html").contains("Create the owner account"));
+
+    let cookie = app.owner_cookie().await;
+    let again = app.http.get(app.url("/setup")).send().await.expect("get");
+    assert_eq!(location(&again).as_deref(), Some("/login"));
+    let inbox = app.http.get(app.url("/inbox")).send().await.expect("get");
+    assert_eq!(location(&inbox).as_deref(), Some("/login"));
+
+    let logged_in = app
+        .http
+        .get(app.url("/inbox"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(logged_in.status(), 200);
+    assert!(logged_in.text().await.expect("html").contains("No tickets yet"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn only_one_owner_can_be_created() {
+    let (app, _dir) = spawn_app().await;
+    app.owner_cookie().await;
+    let second = app
+        .server_fn(
+            None,
+            "create_owner",
+            &[
+                ("name", "Mallory"),
+                ("email", "mallory@evil.example"),
+                ("password", "another long password"),
+            ],
+        )
+        .await;
+    assert!(!second.status().is_success());
+    assert!(second.headers().get("set-cookie").is_none());
+    assert!(second.text().await.expect("body").contains("already set up"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn log_in_and_log_out_manage_the_session_cookie() {
+    let (app, _dir) = spawn_app().await;
+    app.owner_cookie().await;
+    let wrong = app
+        .server_fn(None, "log_in", &[("email", "olga@shop.example"), ("password", "nope nope nope")])
+        .await;
+    assert!(!wrong.status().is_success());
+    assert!(wrong.text().await.expect("body").contains("Wrong email or password"));
+
+    let response = app
+        .server_fn(
+            None,
+            "log_in",
+            &[("email", "Olga@Shop.Example"), ("password", "correct horse battery")],
+        )
+        .await;
+    assert!(response.status().is_success());
+    let cookie = session_cookie(&response);
+    let set_cookie = response.headers().get("set-cookie").expect("cookie").to_str().expect("ascii");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+
+    let me = app.server_fn(Some(&cookie), "current_agent", &[]).await;
+    assert!(me.text().await.expect("body").contains("olga@shop.example"));
+    app.server_fn(Some(&cookie), "log_out", &[]).await;
+    let after = app.server_fn(Some(&cookie), "list_tickets", &[]).await;
+    assert!(!after.status().is_success());
+    assert!(after.text().await.expect("body").contains("Unauthorized"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn helpdesk_apis_and_sockets_refuse_requests_without_a_session() {
+    let (app, _dir) = spawn_app().await;
+    let cookie = app.owner_cookie().await;
+    let anonymous = app.server_fn(None, "list_tickets", &[]).await;
+    assert!(anonymous.text().await.expect("body").contains("Unauthorized"));
+    let forged = app
+        .server_fn(Some("shopdesk_session=forged"), "list_tickets", &[])
+        .await;
+    assert!(forged.text().await.expect("body").contains("Unauthorized"));
+
+    let socket = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{}/ws/agent", app.port)).await;
+    assert!(socket.expect_err("refused").to_string().contains("401"));
+
+    // Another site cannot use the agent's cookie (CSRF).
+    let cross_site = app
+        .http
+        .post(app.url("/api/list_tickets"))
+        .header("Cookie", &cookie)
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(cross_site.status(), 403);
+    app.stop().await;
+}

@@ -1,0 +1,243 @@
+//! `spawn_app()` and the clients the tests drive it with.
+
+use std::{path::Path, time::Duration};
+
+use futures_util::{SinkExt, StreamExt};
+use protocol::{ClientFrame, ServerFrame, WidgetSession, WidgetSessionRequest};
+use server::{config::Secret, store::Store, Application, Config};
+use tokio::{net::TcpStream, sync::oneshot, task::JoinHandle};
+use tokio_tungstenite::{
+    tungstenite::{client::IntoClientRequest, http::HeaderValue, Message},
+    MaybeTlsStream, WebSocketStream,
+};
+
+pub const SECRET: &str = "test-identity-secret-0123456789";
+pub const SHOP_ORIGIN: &str = "https://shop.example";
+/// Bound on waiting for a frame, so a broken server fails the test instead of hanging it.
+const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct TestApp {
+    pub port: u16,
+    pub store: Store,
+    pub http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), server::StartError>>>,
+}
+
+/// A server on a fresh database in its own temporary directory.
+pub async fn spawn_app() -> (TestApp, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = spawn_app_in(dir.path()).await;
+    (app, dir)
+}
+
+/// A server on the database in `data_dir` (to restart on the same data).
+pub async fn spawn_app_in(data_dir: &Path) -> TestApp {
+    let config = Config {
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        demo_addr: None,
+        data_dir: data_dir.to_path_buf(),
+        site_root: data_dir.join("site"),
+        public_url: None,
+        allowed_origins: vec![SHOP_ORIGIN.to_owned()],
+        identity_secret: Some(Secret::new(SECRET)),
+        store_name: "Test Shop".to_owned(),
+    };
+    let app = Application::build(config).await.expect("app builds");
+    let port = app.port();
+    let store = app.store().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        port,
+        store,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client"),
+        stop: Some(stop),
+        task: Some(task),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Stops the server and waits until it has closed its sockets and database.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task").expect("server stops cleanly");
+        }
+    }
+
+    pub async fn widget_session(&self, request: &WidgetSessionRequest) -> WidgetSession {
+        let response = self
+            .http
+            .post(self.url("/api/widget/session"))
+            .header("Origin", SHOP_ORIGIN)
+            .json(request)
+            .send()
+            .await
+            .expect("session request");
+        assert_eq!(response.status(), 200, "widget session status");
+        response.json().await.expect("session json")
+    }
+
+    /// A logged-in shopper's session (signed like the theme signs it).
+    pub async fn shopper(&self, customer_id: &str, name: &str) -> WidgetSession {
+        self.widget_session(&signed(customer_id, name)).await
+    }
+
+    pub async fn shopper_socket(&self, token: &str) -> Socket {
+        let mut request = format!("ws://127.0.0.1:{}/ws/widget?token={token}", self.port)
+            .into_client_request()
+            .expect("request");
+        request
+            .headers_mut()
+            .insert("Origin", HeaderValue::from_static(SHOP_ORIGIN));
+        let (stream, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("shopper socket connects");
+        Socket { stream }
+    }
+
+    /// Creates the owner account through the first-run server function; returns the cookie.
+    pub async fn owner_cookie(&self) -> String {
+        let response = self
+            .http
+            .post(self.url("/api/create_owner"))
+            .form(&[
+                ("name", "Olga Agent"),
+                ("email", "olga@shop.example"),
+                ("password", "correct horse battery"),
+            ])
+            .send()
+            .await
+            .expect("create owner");
+        assert!(response.status().is_success(), "create owner: {}", response.status());
+        session_cookie(&response)
+    }
+
+    pub async fn agent_socket(&self, cookie: &str) -> Socket {
+        let mut request = format!("ws://127.0.0.1:{}/ws/agent", self.port)
+            .into_client_request()
+            .expect("request");
+        let headers = request.headers_mut();
+        headers.insert("Cookie", HeaderValue::from_str(cookie).expect("cookie"));
+        headers.insert(
+            "Origin",
+            HeaderValue::from_str(&format!("http://127.0.0.1:{}", self.port)).expect("origin"),
+        );
+        let (stream, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("agent socket connects");
+        Socket { stream }
+    }
+
+    /// Calls a helpdesk server function with the agent's cookie.
+    pub async fn server_fn(&self, cookie: Option<&str>, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.url(&format!("/api/{name}")))
+            .header("Origin", format!("http://127.0.0.1:{}", self.port))
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        request.send().await.expect("server fn request")
+    }
+}
+
+pub fn signed(customer_id: &str, name: &str) -> WidgetSessionRequest {
+    WidgetSessionRequest {
+        customer_id: Some(customer_id.to_owned()),
+        name: Some(name.to_owned()),
+        email: Some(format!("{}@example.com", name.to_lowercase())),
+        signature: Some(server::identity::sign(SECRET, customer_id)),
+        token: None,
+    }
+}
+
+/// `name=value` of the session cookie a response sets.
+pub fn session_cookie(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|cookie| cookie.starts_with("shopdesk_session="))
+        .and_then(|cookie| cookie.split(';').next())
+        .expect("session cookie set")
+        .to_owned()
+}
+
+pub struct Socket {
+    stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Socket {
+    pub async fn send(&mut self, frame: &ClientFrame) {
+        let text = serde_json::to_string(frame).expect("frame json");
+        self.stream
+            .send(Message::Text(text.into()))
+            .await
+            .expect("socket send");
+    }
+
+    pub async fn send_text(&mut self, conversation_id: Option<&str>, client_id: &str, body: &str) {
+        self.send(&ClientFrame::Send {
+            conversation_id: conversation_id.map(str::to_owned),
+            client_id: client_id.to_owned(),
+            body: body.to_owned(),
+        })
+        .await;
+    }
+
+    /// The next protocol frame (pings skipped).
+    pub async fn next_frame(&mut self) -> ServerFrame {
+        loop {
+            let message = tokio::time::timeout(FRAME_TIMEOUT, self.stream.next())
+                .await
+                .expect("a frame within the timeout")
+                .expect("socket still open")
+                .expect("socket read");
+            if let Message::Text(text) = message {
+                return serde_json::from_str(&text).expect("server frame json");
+            }
+        }
+    }
+
+    /// Skips frames until one matches, returning it.
+    pub async fn next_matching(&mut self, mut wanted: impl FnMut(&ServerFrame) -> bool) -> ServerFrame {
+        loop {
+            let frame = self.next_frame().await;
+            if wanted(&frame) {
+                return frame;
+            }
+        }
+    }
+
+    /// The ack of `client_id` (frames before it are skipped).
+    pub async fn ack(&mut self, client_id: &str) -> protocol::Message {
+        match self
+            .next_matching(|frame| {
+                matches!(frame, ServerFrame::Ack { client_id: id, .. } | ServerFrame::Rejected { client_id: id, .. } if id == client_id)
+            })
+            .await
+        {
+            ServerFrame::Ack { message, .. } => message,
+            other => panic!("expected an ack for {client_id}, got {other:?}"),
+        }
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.stream.close(None).await;
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a random loopback port, a fresh SQLite
+//! database per test, and real HTTP and WebSocket clients. One binary, so the server
+//! crate is linked once.
+
+mod helpers;
+
+mod agents;
+mod chat;
+mod isolation;
+mod widget_session;
