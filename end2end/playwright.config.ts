@@ -1,0 +1,54 @@
+// Browser tests against a real server started here (a fresh SQLite database per run)
+// with Debian's Chromium. scripts/test builds everything and sets the variables.
+import { defineConfig } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const port = process.env.SHOPDESK_E2E_PORT ?? "3900";
+const demoPort = process.env.SHOPDESK_E2E_DEMO_PORT ?? "3901";
+const server = process.env.SHOPDESK_BIN;
+if (!server) throw new Error("SHOPDESK_BIN must name the server binary (run scripts/test)");
+
+export const demoUrl = `http://127.0.0.1:${demoPort}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  workers: 1,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+  webServer: {
+    command: server,
+    url: `http://127.0.0.1:${port}/setup`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    env: {
+      SHOPDESK_ADDR: `127.0.0.1:${port}`,
+      SHOPDESK_DEMO_ADDR: `127.0.0.1:${demoPort}`,
+      SHOPDESK_DATA_DIR: mkdtempSync(join(tmpdir(), "shopdesk-e2e-")),
+      SHOPDESK_SITE_ROOT: process.env.SHOPDESK_SITE_ROOT ?? "../target/site",
+      RUST_LOG: "warn",
+    },
+  },
+});
