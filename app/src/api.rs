@@ -59,7 +59,9 @@ pub fn validate_owner_form(
     let name = name.trim();
     let email = email.trim().to_ascii_lowercase();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(ApiError::Invalid("Enter your name (up to 100 characters).".into()));
+        return Err(ApiError::Invalid(
+            "Enter your name (up to 100 characters).".into(),
+        ));
     }
     let looks_like_email = email.len() <= 254
         && email
@@ -155,15 +157,22 @@ pub mod ssr {
     /// provides an `Arc<dyn Backend>` as context to rendering and to server functions.
     #[async_trait::async_trait]
     pub trait Backend: Send + Sync + 'static {
-        async fn create_owner(&self, name: &str, email: &str, password: &str)
-            -> Result<String, ApiError>;
+        async fn create_owner(
+            &self,
+            name: &str,
+            email: &str,
+            password: &str,
+        ) -> Result<String, ApiError>;
         async fn log_in(&self, email: &str, password: &str) -> Result<String, ApiError>;
         async fn log_out(&self, token: &str) -> Result<(), ApiError>;
         /// The `Set-Cookie` value that stores (or, with `None`, clears) a session token.
         fn session_cookie(&self, token: Option<&str>) -> String;
         async fn list_tickets(&self, agent: &AgentProfile) -> Result<Vec<TicketSummary>, ApiError>;
-        async fn ticket_thread(&self, agent: &AgentProfile, id: &str)
-            -> Result<TicketThread, ApiError>;
+        async fn ticket_thread(
+            &self,
+            agent: &AgentProfile,
+            id: &str,
+        ) -> Result<TicketThread, ApiError>;
         async fn mark_read(&self, agent: &AgentProfile, id: &str, seq: i64)
             -> Result<(), ApiError>;
     }

@@ -51,7 +51,11 @@ pub fn session_cookie(token: Option<&str>, secure: bool) -> String {
 }
 
 /// Resolves the session cookie to an agent and stores a [`CurrentAgent`] in the request.
-pub async fn load_agent(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn load_agent(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let mut current = CurrentAgent::default();
     if let Some(token) = session_token(request.headers()) {
         match state.store.agent_for_session(&token).await {
@@ -75,7 +79,10 @@ pub async fn load_agent(State(state): State<AppState>, mut request: Request, nex
 pub async fn guard_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let is_page = request.method() == Method::GET
-        && (path == "/setup" || path == "/login" || path == "/inbox" || path.starts_with("/inbox/"));
+        && (path == "/setup"
+            || path == "/login"
+            || path == "/inbox"
+            || path.starts_with("/inbox/"));
     if !is_page {
         return next.run(request).await;
     }
@@ -108,7 +115,9 @@ pub async fn guard_pages(State(state): State<AppState>, request: Request, next: 
 /// Requests with no browser headers at all (curl, tests) cannot carry a victim's
 /// cookies from another site, so they pass.
 pub fn is_same_origin(headers: &HeaderMap) -> bool {
-    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok());
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok());
     if let Some(origin) = headers.get(header::ORIGIN) {
         let origin_host = origin
             .to_str()
@@ -117,7 +126,10 @@ pub fn is_same_origin(headers: &HeaderMap) -> bool {
             .map(|(_, rest)| rest);
         return origin_host.is_some() && origin_host == host;
     }
-    match headers.get("sec-fetch-site").and_then(|value| value.to_str().ok()) {
+    match headers
+        .get("sec-fetch-site")
+        .and_then(|value| value.to_str().ok())
+    {
         Some(site) => site == "same-origin" || site == "none",
         None => true,
     }
@@ -125,7 +137,10 @@ pub fn is_same_origin(headers: &HeaderMap) -> bool {
 
 /// Refuses state-changing requests that another site made with our cookies.
 pub async fn check_origin(request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !safe && !is_same_origin(request.headers()) {
         tracing::warn!(path = %request.uri().path(), "cross-origin request refused");
         return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();

@@ -28,7 +28,10 @@ pub fn routes(site_root: &Path) -> Router<AppState> {
         HeaderValue::from_static("public, max-age=300"),
     );
     let widget = Router::new()
-        .route_service("/widget.js", ServeFile::new(site_root.join("widget/widget.js")))
+        .route_service(
+            "/widget.js",
+            ServeFile::new(site_root.join("widget/widget.js")),
+        )
         .nest_service("/widget/pkg", ServeDir::new(site_root.join("widget/pkg")))
         .layer(short_cache)
         .layer(widget_cors);

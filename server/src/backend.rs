@@ -30,7 +30,12 @@ impl From<LoginError> for ApiError {
 
 #[async_trait::async_trait]
 impl Backend for AppState {
-    async fn create_owner(&self, name: &str, email: &str, password: &str) -> Result<String, ApiError> {
+    async fn create_owner(
+        &self,
+        name: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<String, ApiError> {
         Ok(self.store.create_owner(name, email, password).await?)
     }
 
@@ -50,7 +55,11 @@ impl Backend for AppState {
         self.store.list_tickets(&agent.id).await.map_err(internal)
     }
 
-    async fn ticket_thread(&self, agent: &AgentProfile, id: &str) -> Result<TicketThread, ApiError> {
+    async fn ticket_thread(
+        &self,
+        agent: &AgentProfile,
+        id: &str,
+    ) -> Result<TicketThread, ApiError> {
         let ticket = self
             .store
             .ticket_summary(id, &agent.id)
@@ -62,6 +71,9 @@ impl Backend for AppState {
     }
 
     async fn mark_read(&self, agent: &AgentProfile, id: &str, seq: i64) -> Result<(), ApiError> {
-        self.store.mark_read(&agent.id, id, seq).await.map_err(internal)
+        self.store
+            .mark_read(&agent.id, id, seq)
+            .await
+            .map_err(internal)
     }
 }

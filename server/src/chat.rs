@@ -187,11 +187,11 @@ mod tests {
 
     #[test]
     fn bodies_are_trimmed_and_bounded() {
-        assert_eq!(
-            MessageBody::parse("  hi  ").expect("valid").as_str(),
-            "hi"
-        );
-        assert!(matches!(MessageBody::parse(" \n "), Err(PostError::Invalid(_))));
+        assert_eq!(MessageBody::parse("  hi  ").expect("valid").as_str(), "hi");
+        assert!(matches!(
+            MessageBody::parse(" \n "),
+            Err(PostError::Invalid(_))
+        ));
         assert!(MessageBody::parse(&"a".repeat(MAX_BODY_CHARS)).is_ok());
         assert!(matches!(
             MessageBody::parse(&"a".repeat(MAX_BODY_CHARS + 1)),

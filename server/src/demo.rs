@@ -57,7 +57,10 @@ pub fn router(state: DemoState) -> Router {
         .with_state(state)
 }
 
-async fn storefront_page(State(state): State<DemoState>, Query(query): Query<DemoQuery>) -> Response {
+async fn storefront_page(
+    State(state): State<DemoState>,
+    Query(query): Query<DemoQuery>,
+) -> Response {
     let viewer = query.viewer.as_deref().unwrap_or("ana");
     let customer = CUSTOMERS.iter().find(|customer| customer.key == viewer);
     let secret = match state.store.shop().await {

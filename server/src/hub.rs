@@ -60,7 +60,10 @@ impl Hub {
     /// Starts receiving `topic`'s events. Subscribe before reading the database for
     /// catch-up, so nothing published in between is missed (the client drops repeats).
     pub fn subscribe(&self, topic: Topic) -> broadcast::Receiver<Arc<Event>> {
-        let mut topics = self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         topics
             .entry(topic)
             .or_insert_with(|| broadcast::channel(TOPIC_CAPACITY).0)
@@ -70,7 +73,10 @@ impl Hub {
     /// Sends the event to every current subscriber of its audiences.
     pub fn publish(&self, event: Event) {
         let event = Arc::new(event);
-        let mut topics = self.topics.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         for topic in audiences(&event) {
             if let Some(sender) = topics.get(&topic) {
                 if sender.send(Arc::clone(&event)).is_err() {
@@ -127,7 +133,10 @@ mod tests {
         let mut inbox = hub.subscribe(Topic::Inbox);
         hub.publish(message_event("ana"));
         assert_eq!(*ana.recv().await.expect("ana hears"), message_event("ana"));
-        assert_eq!(*inbox.recv().await.expect("agents hear"), message_event("ana"));
+        assert_eq!(
+            *inbox.recv().await.expect("agents hear"),
+            message_event("ana")
+        );
         assert!(matches!(
             ben.try_recv(),
             Err(broadcast::error::TryRecvError::Empty)

@@ -70,17 +70,25 @@ impl Application {
         store
             .ensure_shop(
                 &config.store_name,
-                config.identity_secret.as_ref().map(|secret| secret.expose()),
+                config
+                    .identity_secret
+                    .as_ref()
+                    .map(|secret| secret.expose()),
             )
             .await?;
 
-        let public_url = config.public_url.clone().unwrap_or_else(|| origin_of(local));
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| origin_of(local));
         let mut allowed_origins = config.allowed_origins.clone();
         if allowed_origins.is_empty() {
             // Out of the box the demo storefront is the one allowed storefront.
             if let Some(demo) = demo_listener.as_ref().and_then(|l| l.local_addr().ok()) {
                 allowed_origins.push(origin_of(demo));
-                if let Ok(localhost) = parse_origin("demo", &format!("http://localhost:{}", demo.port())) {
+                if let Ok(localhost) =
+                    parse_origin("demo", &format!("http://localhost:{}", demo.port()))
+                {
                     allowed_origins.push(localhost);
                 }
             }
@@ -115,7 +123,10 @@ impl Application {
     }
 
     pub fn port(&self) -> u16 {
-        self.listener.local_addr().map(|addr| addr.port()).unwrap_or(0)
+        self.listener
+            .local_addr()
+            .map(|addr| addr.port())
+            .unwrap_or(0)
     }
 
     pub fn demo_port(&self) -> Option<u16> {
@@ -142,7 +153,10 @@ impl Application {
 
     /// Serves until `stop` completes, then closes sockets (telling clients to
     /// reconnect), finishes requests in flight and closes the database.
-    pub async fn run_until(self, stop: impl Future<Output = ()> + Send + 'static) -> Result<(), StartError> {
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), StartError> {
         let router = routes(&self.state, &self.site_root);
         let shutdown = self.shutdown;
         let mut stopped = self.state.shutdown.clone();
@@ -187,19 +201,30 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(agent_auth::check_origin))
-        .layer(middleware::from_fn_with_state(state.clone(), agent_auth::guard_pages))
-        .layer(middleware::from_fn_with_state(state.clone(), agent_auth::load_agent));
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            agent_auth::guard_pages,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            agent_auth::load_agent,
+        ));
 
     let web = Arc::clone(&state.web);
     let storefront_cors = CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(move |origin, _| {
-            origin.to_str().is_ok_and(|origin| web.allows_storefront(origin))
+            origin
+                .to_str()
+                .is_ok_and(|origin| web.allows_storefront(origin))
         }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
         .max_age(std::time::Duration::from_secs(600));
     let widget = Router::new()
-        .route("/api/widget/session", post(widget_api::create_widget_session))
+        .route(
+            "/api/widget/session",
+            post(widget_api::create_widget_session),
+        )
         .route("/ws/widget", get(ws::widget_socket))
         .layer(storefront_cors);
 

@@ -29,7 +29,11 @@ pub async fn create_widget_session(
     State(state): State<AppState>,
     Json(request): Json<WidgetSessionRequest>,
 ) -> Result<Json<WidgetSession>, ApiError> {
-    let customer_id = bounded(request.customer_id.as_deref(), "customer_id", MAX_CUSTOMER_ID)?;
+    let customer_id = bounded(
+        request.customer_id.as_deref(),
+        "customer_id",
+        MAX_CUSTOMER_ID,
+    )?;
     let name = bounded(request.name.as_deref(), "name", MAX_NAME)?;
     let email = bounded(request.email.as_deref(), "email", MAX_EMAIL)?;
     let signature = bounded(request.signature.as_deref(), "signature", MAX_SIGNATURE)?;
@@ -100,7 +104,9 @@ mod tests {
         ));
         assert_eq!(bounded(Some("  "), "name", MAX_NAME).expect("ok"), None);
         assert_eq!(
-            bounded(Some(" Ana "), "name", MAX_NAME).expect("ok").as_deref(),
+            bounded(Some(" Ana "), "name", MAX_NAME)
+                .expect("ok")
+                .as_deref(),
             Some("Ana")
         );
     }

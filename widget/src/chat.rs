@@ -212,7 +212,8 @@ impl Chat {
     fn add_message(self, message: Message) -> Option<ClientFrame> {
         if self.conversation_id.get_untracked().as_deref() != Some(&message.conversation_id) {
             // The first message created the conversation, or a new chat began elsewhere.
-            self.conversation_id.set(Some(message.conversation_id.clone()));
+            self.conversation_id
+                .set(Some(message.conversation_id.clone()));
             self.messages.set(Vec::new());
         }
         let from_agent = message.author_kind == AuthorKind::Agent;

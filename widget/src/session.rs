@@ -29,7 +29,10 @@ pub async fn open_session(config: &WidgetConfig) -> Result<WidgetSession, String
         signature: config.signature.clone(),
         token: stored_token(config),
     };
-    let url = format!("{}/api/widget/session", config.api_base.trim_end_matches('/'));
+    let url = format!(
+        "{}/api/widget/session",
+        config.api_base.trim_end_matches('/')
+    );
     let response = Request::post(&url)
         .json(&request)
         .map_err(|error| error.to_string())?

@@ -28,7 +28,11 @@ pub fn Drawer(chat: Chat) -> impl IntoView {
     };
     let title = move || {
         let name = chat.store_name.get();
-        if name.is_empty() { "Support".to_owned() } else { name }
+        if name.is_empty() {
+            "Support".to_owned()
+        } else {
+            name
+        }
     };
     view! {
         <style>{STYLES}</style>

@@ -52,9 +52,7 @@ pub fn merge_ticket(list: &mut Vec<TicketSummary>, mut ticket: TicketSummary) {
     }
     let index = list
         .iter()
-        .position(|held| {
-            (held.last_activity_at, &held.id) < (ticket.last_activity_at, &ticket.id)
-        })
+        .position(|held| (held.last_activity_at, &held.id) < (ticket.last_activity_at, &ticket.id))
         .unwrap_or(list.len());
     list.insert(index, ticket);
 }

@@ -9,7 +9,13 @@ use crate::api::{CreateOwner, LogIn, MIN_PASSWORD_CHARS};
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let action = ServerAction::<CreateOwner>::new();
-    let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
     view! {
         <Title text="Welcome" />
         <main class="auth">
@@ -50,7 +56,13 @@ pub fn SetupPage() -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
-    let error = move || action.value().get().and_then(Result::err).map(|e| e.to_string());
+    let error = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
     view! {
         <Title text="Log in" />
         <main class="auth">

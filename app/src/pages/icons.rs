@@ -11,10 +11,7 @@ pub fn ChannelIcon(channel: Channel) -> impl IntoView {
             "Web chat",
             "M4 5h16a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H9l-4 3v-3H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1z",
         ),
-        Channel::Sms => (
-            "SMS",
-            "M3 6h18v12H3zM3 6l9 7 9-7",
-        ),
+        Channel::Sms => ("SMS", "M3 6h18v12H3zM3 6l9 7 9-7"),
     };
     view! {
         <svg class="icon channel" viewBox="0 0 24 24" role="img" aria-label=label>

@@ -32,10 +32,7 @@ pub fn InboxLayout() -> impl IntoView {
     Effect::new(move |_| {
         live::start(inbox);
         inbox.now.set(now_ms());
-        let _ = set_interval_with_handle(
-            move || inbox.now.set(now_ms()),
-            Duration::from_secs(30),
-        );
+        let _ = set_interval_with_handle(move || inbox.now.set(now_ms()), Duration::from_secs(30));
     });
 
     view! {

@@ -97,8 +97,15 @@ fn Conversation(id: String) -> impl IntoView {
         on_cleanup(move || inbox.viewing.set(None));
     }
 
-    let name = move || ticket.with(|t| t.as_ref().map(|t| t.customer_name.clone()).unwrap_or_default());
-    let closed = move || ticket.with(|t| t.as_ref().is_some_and(|t| t.status == TicketStatus::Closed));
+    let name = move || {
+        ticket.with(|t| {
+            t.as_ref()
+                .map(|t| t.customer_name.clone())
+                .unwrap_or_default()
+        })
+    };
+    let closed =
+        move || ticket.with(|t| t.as_ref().is_some_and(|t| t.status == TicketStatus::Closed));
 
     view! {
         <Title text=name />

@@ -203,6 +203,10 @@ mod tests {
         assert_eq!(agent.email, "olga@shop.example");
         assert_eq!(agent.role, "owner");
         store.end_session(&token).await.expect("log out");
-        assert!(store.agent_for_session(&token).await.expect("query").is_none());
+        assert!(store
+            .agent_for_session(&token)
+            .await
+            .expect("query")
+            .is_none());
     }
 }

@@ -40,10 +40,10 @@ impl Store {
     }
 
     pub async fn shop(&self) -> Result<ShopRecord, StoreError> {
-        Ok(sqlx::query_as(
-            "SELECT name, welcome_message, identity_secret FROM shop WHERE id = 1",
+        Ok(
+            sqlx::query_as("SELECT name, welcome_message, identity_secret FROM shop WHERE id = 1")
+                .fetch_one(&self.reader)
+                .await?,
         )
-        .fetch_one(&self.reader)
-        .await?)
     }
 }

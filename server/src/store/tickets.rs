@@ -471,7 +471,11 @@ mod tests {
         (store, dir, ana.id, ben.id)
     }
 
-    fn send<'a>(sender: &'a Sender, conversation_id: Option<&'a str>, client_id: &'a str) -> NewMessage<'a> {
+    fn send<'a>(
+        sender: &'a Sender,
+        conversation_id: Option<&'a str>,
+        client_id: &'a str,
+    ) -> NewMessage<'a> {
         NewMessage {
             sender,
             conversation_id,
@@ -484,11 +488,20 @@ mod tests {
     async fn first_shopper_message_creates_a_ticket_and_the_next_continues_it() {
         let (store, _dir, ana, _) = setup().await;
         let sender = shopper(&ana);
-        let first = store.append_message(send(&sender, None, "c1")).await.expect("first");
-        let second = store.append_message(send(&sender, None, "c2")).await.expect("second");
+        let first = store
+            .append_message(send(&sender, None, "c1"))
+            .await
+            .expect("first");
+        let second = store
+            .append_message(send(&sender, None, "c2"))
+            .await
+            .expect("second");
         assert_eq!(first.message.seq, 1);
         assert_eq!(second.message.seq, 2);
-        assert_eq!(first.message.conversation_id, second.message.conversation_id);
+        assert_eq!(
+            first.message.conversation_id,
+            second.message.conversation_id
+        );
         let tickets = store.list_tickets("").await.expect("list");
         assert_eq!(tickets.len(), 1);
         assert_eq!(tickets[0].last_shopper_seq, 2);
@@ -499,8 +512,14 @@ mod tests {
     async fn a_repeated_client_id_is_stored_once_and_returns_the_original() {
         let (store, _dir, ana, _) = setup().await;
         let sender = shopper(&ana);
-        let first = store.append_message(send(&sender, None, "same")).await.expect("first");
-        let again = store.append_message(send(&sender, None, "same")).await.expect("again");
+        let first = store
+            .append_message(send(&sender, None, "same"))
+            .await
+            .expect("first");
+        let again = store
+            .append_message(send(&sender, None, "same"))
+            .await
+            .expect("again");
         assert!(!first.duplicate);
         assert!(again.duplicate);
         assert_eq!(first.message, again.message);
@@ -523,7 +542,10 @@ mod tests {
             .append_message(send(&shopper(&ben), Some(&conversation), "b1"))
             .await;
         assert!(matches!(intrusion, Err(AppendError::NotFound)));
-        let messages = store.messages_after(&conversation, 0).await.expect("messages");
+        let messages = store
+            .messages_after(&conversation, 0)
+            .await
+            .expect("messages");
         assert_eq!(messages.len(), 1);
     }
 
@@ -531,9 +553,15 @@ mod tests {
     async fn an_ended_conversation_refuses_messages_and_the_next_one_is_a_new_ticket() {
         let (store, _dir, ana, _) = setup().await;
         let sender = shopper(&ana);
-        let first = store.append_message(send(&sender, None, "a1")).await.expect("first");
+        let first = store
+            .append_message(send(&sender, None, "a1"))
+            .await
+            .expect("first");
         let conversation = first.message.conversation_id.clone();
-        store.close_conversation(&conversation).await.expect("close");
+        store
+            .close_conversation(&conversation)
+            .await
+            .expect("close");
         let refused = store
             .append_message(send(&sender, Some(&conversation), "a2"))
             .await;
@@ -546,7 +574,10 @@ mod tests {
             .append_message(send(&agent, Some(&conversation), "o1"))
             .await;
         assert!(matches!(agent_refused, Err(AppendError::Closed)));
-        let next = store.append_message(send(&sender, None, "a3")).await.expect("new chat");
+        let next = store
+            .append_message(send(&sender, None, "a3"))
+            .await
+            .expect("new chat");
         assert_ne!(next.message.conversation_id, conversation);
         assert_eq!(next.message.seq, 1);
     }
@@ -583,14 +614,21 @@ mod tests {
             .append_message(send(&agent, Some(&conversation), "o1"))
             .await
             .expect("reply");
-        store.mark_read(&olga.id, &conversation, 99).await.expect("read");
+        store
+            .mark_read(&olga.id, &conversation, 99)
+            .await
+            .expect("read");
         let read = store
             .ticket_summary(&conversation, &olga.id)
             .await
             .expect("query")
             .expect("ticket");
         assert_eq!(read.assignee_name.as_deref(), Some("Olga"));
-        assert_eq!(read.read_seq, Some(2), "read state is capped at the last seq");
+        assert_eq!(
+            read.read_seq,
+            Some(2),
+            "read state is capped at the last seq"
+        );
         assert!(!read.is_unread());
     }
 

@@ -16,7 +16,11 @@ async fn first_run_leads_to_setup_then_login_then_the_inbox() {
     assert_eq!(location(&inbox).as_deref(), Some("/setup"));
     let setup = app.http.get(app.url("/setup")).send().await.expect("get");
     assert_eq!(setup.status(), 200);
-    assert!(setup.text().await.expect("html").contains("Create the owner account"));
+    assert!(setup
+        .text()
+        .await
+        .expect("html")
+        .contains("Create the owner account"));
 
     let cookie = app.owner_cookie().await;
     let again = app.http.get(app.url("/setup")).send().await.expect("get");
@@ -32,7 +36,11 @@ async fn first_run_leads_to_setup_then_login_then_the_inbox() {
         .await
         .expect("get");
     assert_eq!(logged_in.status(), 200);
-    assert!(logged_in.text().await.expect("html").contains("No tickets yet"));
+    assert!(logged_in
+        .text()
+        .await
+        .expect("html")
+        .contains("No tickets yet"));
     app.stop().await;
 }
 
@@ -53,7 +61,11 @@ async fn only_one_owner_can_be_created() {
         .await;
     assert!(!second.status().is_success());
     assert!(second.headers().get("set-cookie").is_none());
-    assert!(second.text().await.expect("body").contains("already set up"));
+    assert!(second
+        .text()
+        .await
+        .expect("body")
+        .contains("already set up"));
     app.stop().await;
 }
 
@@ -62,21 +74,40 @@ async fn log_in_and_log_out_manage_the_session_cookie() {
     let (app, _dir) = spawn_app().await;
     app.owner_cookie().await;
     let wrong = app
-        .server_fn(None, "log_in", &[("email", "olga@shop.example"), ("password", "nope nope nope")])
+        .server_fn(
+            None,
+            "log_in",
+            &[
+                ("email", "olga@shop.example"),
+                ("password", "nope nope nope"),
+            ],
+        )
         .await;
     assert!(!wrong.status().is_success());
-    assert!(wrong.text().await.expect("body").contains("Wrong email or password"));
+    assert!(wrong
+        .text()
+        .await
+        .expect("body")
+        .contains("Wrong email or password"));
 
     let response = app
         .server_fn(
             None,
             "log_in",
-            &[("email", "Olga@Shop.Example"), ("password", "correct horse battery")],
+            &[
+                ("email", "Olga@Shop.Example"),
+                ("password", "correct horse battery"),
+            ],
         )
         .await;
     assert!(response.status().is_success());
     let cookie = session_cookie(&response);
-    let set_cookie = response.headers().get("set-cookie").expect("cookie").to_str().expect("ascii");
+    let set_cookie = response
+        .headers()
+        .get("set-cookie")
+        .expect("cookie")
+        .to_str()
+        .expect("ascii");
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
 
     let me = app.server_fn(Some(&cookie), "current_agent", &[]).await;
@@ -93,13 +124,18 @@ async fn helpdesk_apis_and_sockets_refuse_requests_without_a_session() {
     let (app, _dir) = spawn_app().await;
     let cookie = app.owner_cookie().await;
     let anonymous = app.server_fn(None, "list_tickets", &[]).await;
-    assert!(anonymous.text().await.expect("body").contains("Unauthorized"));
+    assert!(anonymous
+        .text()
+        .await
+        .expect("body")
+        .contains("Unauthorized"));
     let forged = app
         .server_fn(Some("shopdesk_session=forged"), "list_tickets", &[])
         .await;
     assert!(forged.text().await.expect("body").contains("Unauthorized"));
 
-    let socket = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{}/ws/agent", app.port)).await;
+    let socket =
+        tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{}/ws/agent", app.port)).await;
     assert!(socket.expect_err("refused").to_string().contains("401"));
 
     // Another site cannot use the agent's cookie (CSRF).

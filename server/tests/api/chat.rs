@@ -10,9 +10,13 @@ async fn shopper_and_agent_chat_live_in_both_directions() {
     let cookie = app.owner_cookie().await;
     let mut agent = app.agent_socket(&cookie).await;
     let session = app.shopper("7001", "Ana").await;
-    let mut shopper = app.shopper_socket(session.token.as_deref().expect("token")).await;
+    let mut shopper = app
+        .shopper_socket(session.token.as_deref().expect("token"))
+        .await;
 
-    shopper.send_text(None, "s1", "Hi, where is my order #1001?").await;
+    shopper
+        .send_text(None, "s1", "Hi, where is my order #1001?")
+        .await;
     let stored = shopper.ack("s1").await;
     assert_eq!(stored.seq, 1);
     assert_eq!(stored.author_kind, AuthorKind::Shopper);
@@ -21,7 +25,12 @@ async fn shopper_and_agent_chat_live_in_both_directions() {
     let seen = agent
         .next_matching(|frame| matches!(frame, ServerFrame::Message { .. }))
         .await;
-    assert_eq!(seen, ServerFrame::Message { message: stored.clone() });
+    assert_eq!(
+        seen,
+        ServerFrame::Message {
+            message: stored.clone()
+        }
+    );
     let ServerFrame::Ticket { ticket } = agent
         .next_matching(|frame| matches!(frame, ServerFrame::Ticket { .. }))
         .await
@@ -39,9 +48,13 @@ async fn shopper_and_agent_chat_live_in_both_directions() {
     let reply = agent.ack("a1").await;
     assert_eq!(reply.seq, 2);
     let delivered = shopper
-        .next_matching(|frame| matches!(frame, ServerFrame::Message { message } if message.seq == 2))
+        .next_matching(
+            |frame| matches!(frame, ServerFrame::Message { message } if message.seq == 2),
+        )
         .await;
-    let ServerFrame::Message { message } = delivered else { unreachable!() };
+    let ServerFrame::Message { message } = delivered else {
+        unreachable!()
+    };
     assert_eq!(message.body, "It ships today!");
     assert_eq!(message.author_kind, AuthorKind::Agent);
     assert_eq!(message.author_name, "Olga Agent");
@@ -98,7 +111,10 @@ async fn reconnect_and_resume_delivers_exactly_the_missed_messages() {
     shopper.close().await;
 
     // While the shopper is away, the agent writes three messages.
-    for (index, text) in ["Yes!", "Checking your order", "Found it"].iter().enumerate() {
+    for (index, text) in ["Yes!", "Checking your order", "Found it"]
+        .iter()
+        .enumerate()
+    {
         let client_id = format!("a{index}");
         agent
             .send_text(Some(&first.conversation_id), &client_id, text)
@@ -128,7 +144,8 @@ async fn reconnect_and_resume_delivers_exactly_the_missed_messages() {
         ]
     );
     // Nothing else was queued: the next frame is the ack of a new message.
-    back.send_text(Some(&first.conversation_id), "s2", "Thanks").await;
+    back.send_text(Some(&first.conversation_id), "s2", "Thanks")
+        .await;
     match back.next_frame().await {
         ServerFrame::Ack { client_id, message } => {
             assert_eq!(client_id, "s2");
@@ -146,7 +163,9 @@ async fn messages_survive_a_server_restart_and_resends_are_not_duplicated() {
     let session = app.shopper("7001", "Ana").await;
     let token = session.token.expect("token");
     let mut shopper = app.shopper_socket(&token).await;
-    shopper.send_text(None, "before-restart", "Do you ship to Lisbon?").await;
+    shopper
+        .send_text(None, "before-restart", "Do you ship to Lisbon?")
+        .await;
     let stored = shopper.ack("before-restart").await;
     app.stop().await;
 
@@ -154,13 +173,19 @@ async fn messages_survive_a_server_restart_and_resends_are_not_duplicated() {
     let mut request = crate::helpers::signed("7001", "Ana");
     request.token = Some(token.clone());
     let session = app.widget_session(&request).await;
-    assert_eq!(session.token.as_deref(), Some(token.as_str()), "token reused");
+    assert_eq!(
+        session.token.as_deref(),
+        Some(token.as_str()),
+        "token reused"
+    );
     let conversation = session.conversation.expect("open conversation restored");
     assert_eq!(conversation.messages, vec![stored.clone()]);
 
     // A client that never saw the ack re-sends: it gets the original back.
     let mut shopper = app.shopper_socket(&token).await;
-    shopper.send_text(None, "before-restart", "Do you ship to Lisbon?").await;
+    shopper
+        .send_text(None, "before-restart", "Do you ship to Lisbon?")
+        .await;
     assert_eq!(shopper.ack("before-restart").await, stored);
     app.stop().await;
 }
@@ -170,7 +195,9 @@ async fn ended_chat_cannot_receive_new_messages() {
     let (app, _dir) = spawn_app().await;
     let cookie = app.owner_cookie().await;
     let session = app.shopper("7001", "Ana").await;
-    let mut shopper = app.shopper_socket(session.token.as_deref().expect("token")).await;
+    let mut shopper = app
+        .shopper_socket(session.token.as_deref().expect("token"))
+        .await;
     shopper.send_text(None, "s1", "Thanks, bye").await;
     let first = shopper.ack("s1").await;
     app.store
@@ -186,7 +213,10 @@ async fn ended_chat_cannot_receive_new_messages() {
         .await;
     assert!(matches!(
         refused,
-        ServerFrame::Rejected { reason: RejectReason::Closed, .. }
+        ServerFrame::Rejected {
+            reason: RejectReason::Closed,
+            ..
+        }
     ));
     let mut agent = app.agent_socket(&cookie).await;
     agent
@@ -194,7 +224,10 @@ async fn ended_chat_cannot_receive_new_messages() {
         .await;
     assert!(matches!(
         agent.next_frame().await,
-        ServerFrame::Rejected { reason: RejectReason::Closed, .. }
+        ServerFrame::Rejected {
+            reason: RejectReason::Closed,
+            ..
+        }
     ));
 
     // Writing again without a conversation starts a new ticket.
@@ -209,23 +242,34 @@ async fn ended_chat_cannot_receive_new_messages() {
 async fn invalid_messages_are_refused_and_nothing_is_stored() {
     let (app, _dir) = spawn_app().await;
     let session = app.shopper("7001", "Ana").await;
-    let mut shopper = app.shopper_socket(session.token.as_deref().expect("token")).await;
+    let mut shopper = app
+        .shopper_socket(session.token.as_deref().expect("token"))
+        .await;
     shopper.send_text(None, "blank", "   ").await;
     assert!(matches!(
         shopper.next_frame().await,
-        ServerFrame::Rejected { reason: RejectReason::Invalid, .. }
+        ServerFrame::Rejected {
+            reason: RejectReason::Invalid,
+            ..
+        }
     ));
     shopper
         .send_text(None, "too-long", &"x".repeat(protocol::MAX_BODY_CHARS + 1))
         .await;
     assert!(matches!(
         shopper.next_frame().await,
-        ServerFrame::Rejected { reason: RejectReason::Invalid, .. }
+        ServerFrame::Rejected {
+            reason: RejectReason::Invalid,
+            ..
+        }
     ));
     shopper.send_text(None, "bad id!", "hello").await;
     assert!(matches!(
         shopper.next_frame().await,
-        ServerFrame::Rejected { reason: RejectReason::Invalid, .. }
+        ServerFrame::Rejected {
+            reason: RejectReason::Invalid,
+            ..
+        }
     ));
     assert!(app.store.list_tickets("").await.expect("list").is_empty());
     app.stop().await;

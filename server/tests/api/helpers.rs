@@ -73,7 +73,9 @@ impl TestApp {
             let _ = stop.send(());
         }
         if let Some(task) = self.task.take() {
-            task.await.expect("server task").expect("server stops cleanly");
+            task.await
+                .expect("server task")
+                .expect("server stops cleanly");
         }
     }
 
@@ -121,7 +123,11 @@ impl TestApp {
             .send()
             .await
             .expect("create owner");
-        assert!(response.status().is_success(), "create owner: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "create owner: {}",
+            response.status()
+        );
         session_cookie(&response)
     }
 
@@ -142,7 +148,12 @@ impl TestApp {
     }
 
     /// Calls a helpdesk server function with the agent's cookie.
-    pub async fn server_fn(&self, cookie: Option<&str>, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn server_fn(
+        &self,
+        cookie: Option<&str>,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         let mut request = self
             .http
             .post(self.url(&format!("/api/{name}")))
@@ -215,7 +226,10 @@ impl Socket {
     }
 
     /// Skips frames until one matches, returning it.
-    pub async fn next_matching(&mut self, mut wanted: impl FnMut(&ServerFrame) -> bool) -> ServerFrame {
+    pub async fn next_matching(
+        &mut self,
+        mut wanted: impl FnMut(&ServerFrame) -> bool,
+    ) -> ServerFrame {
         loop {
             let frame = self.next_frame().await;
             if wanted(&frame) {

@@ -9,10 +9,16 @@ async fn a_shopper_cannot_read_or_write_another_shoppers_conversation() {
     let (app, _dir) = spawn_app().await;
     let ana = app.shopper("7001", "Ana").await;
     let ben = app.shopper("7002", "Ben").await;
-    let mut ana_socket = app.shopper_socket(ana.token.as_deref().expect("token")).await;
-    let mut ben_socket = app.shopper_socket(ben.token.as_deref().expect("token")).await;
+    let mut ana_socket = app
+        .shopper_socket(ana.token.as_deref().expect("token"))
+        .await;
+    let mut ben_socket = app
+        .shopper_socket(ben.token.as_deref().expect("token"))
+        .await;
 
-    ana_socket.send_text(None, "a1", "My address is 1 Private St").await;
+    ana_socket
+        .send_text(None, "a1", "My address is 1 Private St")
+        .await;
     let anas = ana_socket.ack("a1").await;
 
     // Ben names Ana's conversation: refused, and nothing is stored.
@@ -21,7 +27,10 @@ async fn a_shopper_cannot_read_or_write_another_shoppers_conversation() {
         .await;
     assert!(matches!(
         ben_socket.next_frame().await,
-        ServerFrame::Rejected { reason: RejectReason::NotFound, .. }
+        ServerFrame::Rejected {
+            reason: RejectReason::NotFound,
+            ..
+        }
     ));
     ben_socket
         .send(&ClientFrame::Resume {
@@ -38,7 +47,9 @@ async fn a_shopper_cannot_read_or_write_another_shoppers_conversation() {
 
     // Ana writes again; Ben's next frame is his own ack, not Ana's message
     // (Ana's message was published before her ack, so it would have come first).
-    ana_socket.send_text(None, "a2", "And my phone number").await;
+    ana_socket
+        .send_text(None, "a2", "And my phone number")
+        .await;
     ana_socket.ack("a2").await;
     ben_socket.send_text(None, "b2", "My own question").await;
     match ben_socket.next_frame().await {

@@ -28,7 +28,12 @@ async fn a_bad_or_missing_signature_means_an_anonymous_visitor() {
         customer_id: Some("7001".to_owned()),
         ..WidgetSessionRequest::default()
     };
-    for request in [forged, other_customer, unsigned, WidgetSessionRequest::default()] {
+    for request in [
+        forged,
+        other_customer,
+        unsigned,
+        WidgetSessionRequest::default(),
+    ] {
         let session = app.widget_session(&request).await;
         assert_eq!(session.token, None, "{request:?}");
         assert_eq!(session.shopper, None);
@@ -70,11 +75,17 @@ async fn the_widget_api_answers_cors_only_for_allowed_storefronts() {
     };
     let allowed = preflight(SHOP_ORIGIN).await.expect("preflight");
     assert_eq!(
-        allowed.headers().get("access-control-allow-origin").map(|v| v.to_str().ok()),
+        allowed
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().ok()),
         Some(Some(SHOP_ORIGIN))
     );
     let refused = preflight("https://evil.example").await.expect("preflight");
-    assert!(refused.headers().get("access-control-allow-origin").is_none());
+    assert!(refused
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
     app.stop().await;
 }
 
@@ -82,7 +93,9 @@ async fn the_widget_api_answers_cors_only_for_allowed_storefronts() {
 async fn widget_sockets_need_a_valid_token_and_an_allowed_origin() {
     let (app, _dir) = spawn_app().await;
     let bogus = format!("ws://127.0.0.1:{}/ws/widget?token=not-a-token", app.port);
-    let error = tokio_tungstenite::connect_async(bogus).await.expect_err("refused");
+    let error = tokio_tungstenite::connect_async(bogus)
+        .await
+        .expect_err("refused");
     assert!(error.to_string().contains("401"), "{error}");
 
     let session = app.shopper("7001", "Ana").await;
@@ -96,7 +109,9 @@ async fn widget_sockets_need_a_valid_token_and_an_allowed_origin() {
     request
         .headers_mut()
         .insert("Origin", HeaderValue::from_static("https://evil.example"));
-    let error = tokio_tungstenite::connect_async(request).await.expect_err("refused");
+    let error = tokio_tungstenite::connect_async(request)
+        .await
+        .expect_err("refused");
     assert!(error.to_string().contains("403"), "{error}");
     app.stop().await;
 }
