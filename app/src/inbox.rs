@@ -27,8 +27,6 @@ pub struct Inbox {
     pub pending: RwSignal<Vec<PendingReply>>,
     /// Whether the live socket is open (shown as a banner when it is not).
     pub connected: RwSignal<bool>,
-    /// The ticket on screen, marked read as messages arrive.
-    pub viewing: RwSignal<Option<String>>,
     /// The clock the relative times read; ticks in the browser.
     pub now: RwSignal<i64>,
 }
@@ -40,7 +38,6 @@ impl Inbox {
             threads: RwSignal::new(HashMap::new()),
             pending: RwSignal::new(Vec::new()),
             connected: RwSignal::new(false),
-            viewing: RwSignal::new(None),
             now: RwSignal::new(crate::time::now_ms()),
         }
     }

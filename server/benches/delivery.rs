@@ -92,10 +92,17 @@ async fn main() {
     let mut senders = Vec::new();
     for shopper in 0..shoppers {
         let customer = store
-            .upsert_customer(&format!("bench-{shopper}"), &format!("Shopper {shopper}"), "")
+            .upsert_customer(
+                &format!("bench-{shopper}"),
+                &format!("Shopper {shopper}"),
+                "",
+            )
             .await
             .expect("customer");
-        let token = store.start_widget_session(&customer.id).await.expect("token");
+        let token = store
+            .start_widget_session(&customer.id)
+            .await
+            .expect("token");
         let sent_at = Arc::clone(&sent_at);
         senders.push(tokio::spawn(async move {
             let url = format!("ws://127.0.0.1:{port}/ws/widget?token={token}");
@@ -137,7 +144,10 @@ async fn main() {
     println!("delivery_p50_ms {:.2} ms", percentile(&latencies, 0.50));
     println!("delivery_p99_ms {:.2} ms", percentile(&latencies, 0.99));
     println!("delivery_max_ms {:.2} ms", percentile(&latencies, 1.0));
-    println!("messages_persisted_per_s {:.0} msg/s", total as f64 / elapsed);
+    println!(
+        "messages_persisted_per_s {:.0} msg/s",
+        total as f64 / elapsed
+    );
 
     let _ = stop.send(());
     let _ = server.await;

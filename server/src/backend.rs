@@ -60,13 +60,20 @@ impl Backend for AppState {
         agent: &AgentProfile,
         id: &str,
     ) -> Result<TicketThread, ApiError> {
+        let messages = self.store.messages_after(id, 0).await.map_err(internal)?;
+        // Opening a ticket reads it: mark what is about to be shown.
+        if let Some(last) = messages.last() {
+            self.store
+                .mark_read(&agent.id, id, last.seq)
+                .await
+                .map_err(internal)?;
+        }
         let ticket = self
             .store
             .ticket_summary(id, &agent.id)
             .await
             .map_err(internal)?
             .ok_or(ApiError::NotFound)?;
-        let messages = self.store.messages_after(id, 0).await.map_err(internal)?;
         Ok(TicketThread { ticket, messages })
     }
 

@@ -1,4 +1,5 @@
-//! `shopdesk`: runs the server (helpdesk, widget API, demo storefront) until Ctrl-C or SIGTERM.
+//! `shopdesk`: runs the server (helpdesk, widget API, demo storefront) until Ctrl-C or
+//! SIGTERM. `shopdesk identity-secret` prints the shop's identity secret (for the theme).
 
 use std::process::ExitCode;
 
@@ -19,6 +20,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if std::env::args().nth(1).as_deref() == Some("identity-secret") {
+        return print_identity_secret(&config).await;
+    }
     let data_dir = config.data_dir.clone();
     let app = match Application::build(config).await {
         Ok(app) => app,
@@ -38,6 +42,30 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints the identity secret the theme signs customer ids with (creating it on first use).
+async fn print_identity_secret(config: &Config) -> ExitCode {
+    let shop = match server::store::Store::open(&config.data_dir).await {
+        Ok(store) => {
+            let secret = config
+                .identity_secret
+                .as_ref()
+                .map(|secret| secret.expose());
+            store.ensure_shop(&config.store_name, secret).await
+        }
+        Err(error) => Err(error),
+    };
+    match shop {
+        Ok(shop) => {
+            println!("{}", shop.identity_secret);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("cannot read the shop: {error}");
             ExitCode::FAILURE
         }
     }

@@ -91,11 +91,6 @@ fn Conversation(id: String) -> impl IntoView {
             }
         });
     }
-    {
-        let id = id.clone();
-        Effect::new(move |_| inbox.viewing.set(Some(id.clone())));
-        on_cleanup(move || inbox.viewing.set(None));
-    }
 
     let name = move || {
         ticket.with(|t| {

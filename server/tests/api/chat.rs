@@ -274,3 +274,45 @@ async fn invalid_messages_are_refused_and_nothing_is_stored() {
     assert!(app.store.list_tickets("").await.expect("list").is_empty());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn opening_a_ticket_marks_it_read_until_the_shopper_writes_again() {
+    let (app, _dir) = spawn_app().await;
+    let cookie = app.owner_cookie().await;
+    let session = app.shopper("7001", "Ana").await;
+    let mut shopper = app
+        .shopper_socket(session.token.as_deref().expect("token"))
+        .await;
+    shopper.send_text(None, "s1", "Hello?").await;
+    let first = shopper.ack("s1").await;
+
+    let unread = |tickets: Vec<TicketSummary>| tickets[0].is_unread();
+    let list = || async {
+        app.server_fn(Some(&cookie), "list_tickets", &[])
+            .await
+            .json::<Vec<TicketSummary>>()
+            .await
+            .expect("tickets json")
+    };
+    assert!(unread(list().await));
+    let opened: protocol::TicketThread = app
+        .server_fn(
+            Some(&cookie),
+            "load_ticket",
+            &[("id", &first.conversation_id)],
+        )
+        .await
+        .json()
+        .await
+        .expect("thread json");
+    assert_eq!(opened.messages, vec![first.clone()]);
+    assert!(!opened.ticket.is_unread());
+    assert!(!unread(list().await));
+
+    shopper
+        .send_text(Some(&first.conversation_id), "s2", "Anyone?")
+        .await;
+    shopper.ack("s2").await;
+    assert!(unread(list().await));
+    app.stop().await;
+}
