@@ -5,6 +5,13 @@ import { demoUrl } from "../playwright.config";
 
 const shots = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: false });
 
+/** Collects uncaught errors (a WASM panic shows up here) so a test can assert there were none. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
+
 async function createOwner(agent: Page) {
   await agent.goto("/inbox");
   await expect(agent).toHaveURL(/\/setup$/);
@@ -19,6 +26,7 @@ async function createOwner(agent: Page) {
 test("a shopper and an agent chat live in both directions", async ({ browser }) => {
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 760 } });
   const agent = await agentContext.newPage();
+  const agentErrors = watchErrors(agent);
   await createOwner(agent);
   await expect(agent.getByText("No tickets yet")).toBeVisible();
   // The live socket is up once the "Connecting…" notice is gone.
@@ -26,6 +34,7 @@ test("a shopper and an agent chat live in both directions", async ({ browser }) 
 
   const shopperContext = await browser.newContext({ viewport: { width: 1100, height: 760 } });
   const shop = await shopperContext.newPage();
+  const shopErrors = watchErrors(shop);
   await shop.goto(`${demoUrl}/?as=ana`);
   await shop.getByRole("button", { name: "Open chat" }).click();
   const drawer = shop.getByRole("dialog", { name: "Demo Store" });
@@ -75,6 +84,9 @@ test("a shopper and an agent chat live in both directions", async ({ browser }) 
   await drawer.getByLabel("Message").press("Escape");
   await expect(drawer).toBeHidden();
   await expect(shop.getByRole("button", { name: "Open chat" })).toBeFocused();
+
+  expect(agentErrors).toEqual([]);
+  expect(shopErrors).toEqual([]);
 
   await agentContext.close();
   await shopperContext.close();
