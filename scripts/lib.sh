@@ -113,6 +113,58 @@ ensure_e2e_packages() {
   fi
 }
 
+# The PostgreSQL server binaries (Debian puts them outside PATH).
+postgres_bin() {
+  local dir
+  for dir in $(dirname "$(command -v initdb 2>/dev/null || echo /nonexistent/x)") /usr/lib/postgresql/*/bin; do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then echo "$dir"; return; fi
+  done
+  return 1
+}
+
+ensure_postgres() {
+  if ! postgres_bin >/dev/null; then
+    step "Installing PostgreSQL from Debian's packages"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+    fi
+  fi
+}
+
+# Starts a throwaway PostgreSQL cluster on a random loopback port for the test run and
+# exports SHOPDESK_TEST_PG_URL; it is stopped and deleted when the calling script exits.
+# PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+start_test_postgres() {
+  ensure_postgres
+  local bin run_as=()
+  bin="$(postgres_bin)"
+  PG_TMP="$(mktemp -d -t shopdesk-pg-XXXXXX)"
+  chmod 755 "$PG_TMP"
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+    chown postgres "$PG_TMP"
+    run_as=(runuser -u postgres --)
+  fi
+  PG_PORT="$(free_port)"
+  step "Starting a throwaway PostgreSQL on 127.0.0.1:$PG_PORT"
+  "${run_as[@]}" "$bin/initdb" -D "$PG_TMP/data" -U postgres --auth=trust -E UTF8 --no-instructions >/dev/null
+  "${run_as[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/log" -w \
+    -o "-p $PG_PORT -k $PG_TMP -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+  PG_STOP=("${run_as[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -m immediate stop)
+  trap 'stop_test_postgres' EXIT
+  export SHOPDESK_TEST_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+}
+
+stop_test_postgres() {
+  if [ -n "${PG_TMP:-}" ]; then
+    "${PG_STOP[@]}" >/dev/null 2>&1 || true
+    rm -rf "$PG_TMP"
+    PG_TMP=""
+  fi
+}
+
 # A free TCP port on 127.0.0.1.
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'

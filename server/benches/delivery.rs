@@ -38,6 +38,7 @@ async fn main() {
         addr: "127.0.0.1:0".parse().expect("addr"),
         demo_addr: None,
         data_dir: dir.path().to_path_buf(),
+        database_url: None,
         site_root: dir.path().join("site"),
         public_url: None,
         allowed_origins: Vec::new(),

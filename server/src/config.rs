@@ -33,6 +33,8 @@ pub enum ConfigError {
     BadOrigin { name: &'static str, value: String },
     #[error("SHOPDESK_IDENTITY_SECRET must be at least 16 characters")]
     ShortSecret,
+    #[error("DATABASE_URL must start with postgres:// (leave it unset for SQLite in the data directory)")]
+    BadDatabaseUrl,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +45,8 @@ pub struct Config {
     pub demo_addr: Option<SocketAddr>,
     /// Holds the SQLite database.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database to use instead of SQLite (`postgres://...`).
+    pub database_url: Option<Secret>,
     /// Holds the built front-ends (`pkg/` for the helpdesk, `widget/` for the widget).
     pub site_root: PathBuf,
     /// The origin agents and storefronts reach this server at; derived from `addr` when unset.
@@ -62,6 +66,7 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
             demo_addr: Some(SocketAddr::from(([127, 0, 0, 1], 3001))),
             data_dir: PathBuf::from("data"),
+            database_url: None,
             site_root: PathBuf::from("target/site"),
             public_url: None,
             allowed_origins: Vec::new(),
@@ -89,6 +94,13 @@ impl Config {
         }
         if let Some(value) = get("SHOPDESK_DATA_DIR") {
             config.data_dir = PathBuf::from(value);
+        }
+        if let Some(value) = get("DATABASE_URL") {
+            if !(value.starts_with("postgres://") || value.starts_with("postgresql://")) {
+                return Err(ConfigError::BadDatabaseUrl);
+            }
+            // It may hold a password: kept as a secret.
+            config.database_url = Some(Secret::new(value));
         }
         if let Some(value) = get("SHOPDESK_SITE_ROOT") {
             config.site_root = PathBuf::from(value);

@@ -23,7 +23,10 @@ async fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some("identity-secret") {
         return print_identity_secret(&config).await;
     }
-    let data_dir = config.data_dir.clone();
+    let database = match &config.database_url {
+        Some(_) => "PostgreSQL (DATABASE_URL)".to_owned(),
+        None => format!("SQLite in {}", config.data_dir.display()),
+    };
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(error) => {
@@ -36,7 +39,7 @@ async fn main() -> ExitCode {
     if let Some(demo) = app.demo_url() {
         println!("  Demo storefront:     {demo}/");
     }
-    println!("  Data directory:      {}", data_dir.display());
+    println!("  Database:            {database}");
     println!("Press Ctrl-C to stop.");
     match app.run_until(shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -49,7 +52,8 @@ async fn main() -> ExitCode {
 
 /// Prints the identity secret the theme signs customer ids with (creating it on first use).
 async fn print_identity_secret(config: &Config) -> ExitCode {
-    let shop = match server::store::Store::open(&config.data_dir).await {
+    let database_url = config.database_url.as_ref().map(|url| url.expose());
+    let shop = match server::store::Store::open_configured(database_url, &config.data_dir).await {
         Ok(store) => {
             let secret = config
                 .identity_secret

@@ -18,7 +18,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
     agent_auth, assets,
-    config::{parse_origin, Config},
+    config::{parse_origin, Config, Secret},
     demo::{self, DemoState},
     hub::Hub,
     state::{AppState, WebSettings},
@@ -66,7 +66,11 @@ impl Application {
             None => None,
         };
 
-        let store = Store::open(&config.data_dir).await?;
+        let store = Store::open_configured(
+            config.database_url.as_ref().map(Secret::expose),
+            &config.data_dir,
+        )
+        .await?;
         store
             .ensure_shop(
                 &config.store_name,

@@ -5,7 +5,7 @@ use argon2::{
     Argon2,
 };
 
-use super::{Store, StoreError};
+use super::{Backend, Store, StoreError};
 use crate::ids::{hash_token, new_id, new_token, now_ms};
 
 /// How long an agent stays logged in.
@@ -31,10 +31,10 @@ pub enum LoginError {
 
 impl Store {
     pub async fn has_agents(&self) -> Result<bool, StoreError> {
-        let (exists,): (bool,) = sqlx::query_as("SELECT EXISTS (SELECT 1 FROM agents)")
-            .fetch_one(&self.reader)
+        let any: Option<(String,)> = sqlx::query_as("SELECT id FROM agents LIMIT 1")
+            .fetch_optional(&self.reader)
             .await?;
-        Ok(exists)
+        Ok(any.is_some())
     }
 
     /// Creates the first account, as owner, and logs it in. Refused once any agent exists,
@@ -47,6 +47,14 @@ impl Store {
     ) -> Result<String, LoginError> {
         let hash = hash_password(password.to_owned()).await?;
         let id = new_id();
+        let mut tx = self.writer.begin().await.map_err(StoreError::from)?;
+        if self.backend == Backend::Postgres {
+            // Concurrent writers exist there: make "no agent yet" hold until commit.
+            sqlx::query("LOCK TABLE agents IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await
+                .map_err(StoreError::from)?;
+        }
         let inserted = sqlx::query(
             "INSERT INTO agents (id, email, name, password_hash, role, created_at)
              SELECT $1, $2, $3, $4, 'owner', $5
@@ -57,12 +65,13 @@ impl Store {
         .bind(name)
         .bind(hash)
         .bind(now_ms())
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await
         .map_err(StoreError::from)?;
         if inserted.rows_affected() == 0 {
             return Err(LoginError::OwnerExists);
         }
+        tx.commit().await.map_err(StoreError::from)?;
         Ok(self.start_session(&id).await?)
     }
 

@@ -1,29 +1,43 @@
 //! Persistence: the one place that owns the database and its tables.
 //!
-//! SQLite in WAL mode with `synchronous=FULL`, so a committed message survives a crash
-//! or power loss before we acknowledge it. All writes go through a pool of exactly one
-//! connection: SQLite allows one writer at a time anyway, and a single writer never
-//! meets `SQLITE_BUSY` from a deferred transaction upgrading to a write. Reads use their
-//! own small pool and run beside the writer thanks to WAL.
+//! Two backends behind one set of SQL, through sqlx's `Any` driver:
+//! - **SQLite** (default, embedded): WAL mode with `synchronous=FULL`, so a committed
+//!   message survives a crash or power loss before we acknowledge it. All writes go
+//!   through a pool of exactly one connection: SQLite allows one writer at a time
+//!   anyway, and a single writer never meets `SQLITE_BUSY` from a deferred transaction
+//!   upgrading to a write. Reads use their own small read-only pool beside it (WAL).
+//! - **PostgreSQL** (`DATABASE_URL=postgres://...`, for several nodes): one pool for
+//!   reads and writes; concurrent writers are serialised per conversation by row locks
+//!   (see `tickets.rs`).
 //!
-//! The SQL is written for PostgreSQL too (`$1` placeholders, epoch-millisecond
-//! integers, text ids). Each submodule owns a group of tables.
+//! The SQL is portable: `$1` placeholders, epoch-millisecond `BIGINT`s, text ids, `CASE`
+//! instead of two-argument `MIN`/`MAX`, `ON CONFLICT` upserts, `RETURNING`. Each backend
+//! has its own add-only migrations (`migrations/sqlite`, `migrations/postgres`) that
+//! build the same schema. Each submodule owns a group of tables.
 
 mod agents;
 mod customers;
 mod shop;
 mod tickets;
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{path::Path, time::Duration};
 
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+use sqlx::{
+    any::{AnyConnectOptions, AnyPoolOptions},
+    AnyPool, ConnectOptions, Executor,
 };
 
 pub use agents::{AgentRecord, LoginError, SESSION_TTL_MS};
 pub use customers::CustomerRecord;
 pub use shop::ShopRecord;
 pub use tickets::{AppendError, Appended, NewMessage, Sender};
+
+/// Which database engine a [`Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -42,54 +56,138 @@ pub enum StoreError {
     Corrupt(String),
 }
 
-/// Handle to the database; cheap to clone (two pools inside).
+/// Handle to the database; cheap to clone (pools inside).
 #[derive(Clone, Debug)]
 pub struct Store {
-    writer: SqlitePool,
-    reader: SqlitePool,
+    backend: Backend,
+    writer: AnyPool,
+    reader: AnyPool,
 }
 
+/// Per-connection SQLite settings. `journal_mode` is stored in the file (set by the
+/// writer); the others hold per connection.
+const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+const SQLITE_READER_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;";
+
 impl Store {
-    /// Opens (creating if needed) `data_dir/shopdesk.db` and applies migrations.
+    /// Opens (creating if needed) the SQLite database `data_dir/shopdesk.db`, migrated.
     pub async fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
         std::fs::create_dir_all(data_dir).map_err(|source| StoreError::DataDir {
             path: data_dir.display().to_string(),
             source,
         })?;
-        let options = SqliteConnectOptions::from_str("sqlite:")?
-            .filename(data_dir.join("shopdesk.db"))
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
+        let dir = std::fs::canonicalize(data_dir).map_err(|source| StoreError::DataDir {
+            path: data_dir.display().to_string(),
+            source,
+        })?;
+        let url =
+            |mode: &str| format!("sqlite://{}?mode={mode}", dir.join("shopdesk.db").display());
+        let sqlite_pool = |max: u32, pragmas: &'static str| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .after_connect(move |connection, _| {
+                    Box::pin(async move {
+                        connection.execute(pragmas).await?;
+                        Ok(())
+                    })
+                })
+        };
+        let writer = sqlite_pool(1, SQLITE_WRITER_PRAGMAS)
+            .connect_with(quiet(&url("rwc"))?)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&writer).await?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options.read_only(true))
+        let reader = sqlite_pool(4, SQLITE_READER_PRAGMAS)
+            .connect_with(quiet(&url("ro"))?)
             .await?;
-        Ok(Store { writer, reader })
+        Ok(Store {
+            backend: Backend::Sqlite,
+            writer,
+            reader,
+        })
     }
 
-    /// Closes both pools, waiting for queries in flight.
+    /// Connects to the PostgreSQL database at `url` and migrates it.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(quiet(url)?)
+            .await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(Store {
+            backend: Backend::Postgres,
+            writer: pool.clone(),
+            reader: pool,
+        })
+    }
+
+    /// Opens the database `DATABASE_URL` names if set (PostgreSQL), else SQLite in `data_dir`.
+    pub async fn open_configured(
+        database_url: Option<&str>,
+        data_dir: &Path,
+    ) -> Result<Store, StoreError> {
+        match database_url {
+            Some(url) => Self::connect(url).await,
+            None => Self::open(data_dir).await,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes the pools, waiting for queries in flight.
     pub async fn close(&self) {
         self.writer.close().await;
         self.reader.close().await;
     }
 }
 
+/// Creates an empty database on the PostgreSQL server that `admin_url` points at (a URL
+/// ending in `/<database>`, no query string) and returns the new database's URL. Tests
+/// and benches use it to get a fresh database each.
+pub async fn create_scratch_database(admin_url: &str) -> Result<String, StoreError> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let (server, _) = admin_url
+        .rsplit_once('/')
+        .ok_or_else(|| StoreError::Corrupt(format!("not a database URL: {admin_url}")))?;
+    let name = format!("scratch_{}", crate::ids::new_id());
+    let mut admin = sqlx::AnyConnection::connect_with(&quiet(admin_url)?).await?;
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
+    admin.close().await?;
+    Ok(format!("{server}/{name}"))
+}
+
+/// Connection options with statement logging off: queries are not worth an `info` line
+/// each, and their parameters would include tokens' hashes.
+fn quiet(url: &str) -> Result<AnyConnectOptions, StoreError> {
+    let options: AnyConnectOptions = url.parse()?;
+    Ok(options.disable_statement_logging())
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::Store;
 
-    /// A fresh store in its own temporary directory (kept alive by the returned guard).
+    /// A fresh, empty store: SQLite in a temporary directory (kept alive by the returned
+    /// guard), or a new PostgreSQL database when `SHOPDESK_TEST_PG_URL` names a server.
     pub async fn temp_store() -> (Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let store = Store::open(dir.path()).await.expect("store opens");
+        let store = match std::env::var("SHOPDESK_TEST_PG_URL") {
+            Ok(admin_url) => {
+                let url = super::create_scratch_database(&admin_url)
+                    .await
+                    .expect("scratch database");
+                Store::connect(&url).await.expect("store connects")
+            }
+            Err(_) => Store::open(dir.path()).await.expect("store opens"),
+        };
         (store, dir)
     }
 }

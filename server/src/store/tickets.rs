@@ -166,6 +166,10 @@ const SUMMARY_SELECT: &str = "SELECT c.id, cu.name AS customer_name, cu.email AS
      LEFT JOIN agents a ON a.id = c.assignee_id
      LEFT JOIN ticket_reads r ON r.conversation_id = c.id AND r.agent_id = $1";
 
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(database) if database.is_unique_violation())
+}
+
 /// The inbox row text: whitespace collapsed, cut at a character boundary.
 fn preview_of(body: &str) -> String {
     let collapsed = body.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -177,7 +181,25 @@ fn preview_of(body: &str) -> String {
 
 impl Store {
     /// Stores a message (see the module docs for the rules), committed before it returns.
+    ///
+    /// With concurrent writers (PostgreSQL), two requests can race past the checks: the
+    /// same client id sent twice at once, or two first messages opening a chat. The unique
+    /// indexes refuse the loser, which then runs again and finds the winner's row.
     pub async fn append_message(&self, new: NewMessage<'_>) -> Result<Appended, AppendError> {
+        let mut attempt = 1;
+        loop {
+            match self.append_once(new).await {
+                Err(AppendError::Store(StoreError::Database(error)))
+                    if attempt < 3 && is_unique_violation(&error) =>
+                {
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn append_once(&self, new: NewMessage<'_>) -> Result<Appended, AppendError> {
         let sender_key = new.sender.key();
         let mut tx = self.writer.begin().await?;
 
@@ -201,10 +223,10 @@ impl Store {
             });
         }
 
-        let found: Option<(String, String, String, i64)> = match (new.sender, new.conversation_id) {
+        let found: Option<(String, String, String)> = match (new.sender, new.conversation_id) {
             (Sender::Shopper { customer_id, .. }, Some(id)) => {
                 sqlx::query_as(
-                    "SELECT id, customer_id, status, last_seq FROM conversations
+                    "SELECT id, customer_id, status FROM conversations
                      WHERE id = $1 AND customer_id = $2",
                 )
                 .bind(id)
@@ -214,31 +236,28 @@ impl Store {
             }
             (Sender::Shopper { customer_id, .. }, None) => {
                 sqlx::query_as(
-                    "SELECT id, customer_id, status, last_seq FROM conversations
-                     WHERE customer_id = $1 AND channel = 'chat' AND status <> 'closed'
-                     ORDER BY created_at DESC LIMIT 1",
+                    "SELECT id, customer_id, status FROM conversations
+                     WHERE customer_id = $1 AND channel = 'chat' AND status <> 'closed'",
                 )
                 .bind(customer_id)
                 .fetch_optional(&mut *tx)
                 .await?
             }
             (Sender::Agent { .. }, Some(id)) => {
-                sqlx::query_as(
-                    "SELECT id, customer_id, status, last_seq FROM conversations WHERE id = $1",
-                )
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
+                sqlx::query_as("SELECT id, customer_id, status FROM conversations WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
             }
             (Sender::Agent { .. }, None) => None,
         };
 
         let now = now_ms();
-        let (conversation_id, customer_id, last_seq) = match (found, new.sender) {
-            (Some((_, _, status, _)), _) if status == TicketStatus::Closed.as_str() => {
+        let (conversation_id, customer_id) = match (found, new.sender) {
+            (Some((_, _, status)), _) if status == TicketStatus::Closed.as_str() => {
                 return Err(AppendError::Closed)
             }
-            (Some((id, customer_id, _, last_seq)), _) => (id, customer_id, last_seq),
+            (Some((id, customer_id, _)), _) => (id, customer_id),
             (None, Sender::Shopper { customer_id, .. }) if new.conversation_id.is_none() => {
                 let id = new_id();
                 sqlx::query(
@@ -251,12 +270,51 @@ impl Store {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                (id, customer_id.clone(), 0)
+                (id, customer_id.clone())
             }
             (None, _) => return Err(AppendError::NotFound),
         };
 
-        let seq = last_seq + 1;
+        // Taking the next seq updates the ticket row first: on PostgreSQL that row lock
+        // orders concurrent writers to one conversation, and the status check is redone
+        // under it (an ending that committed meanwhile wins).
+        let preview = preview_of(new.body);
+        let next_seq: Option<(i64,)> = match new.sender {
+            // A shopper writing wakes a snoozed ticket.
+            Sender::Shopper { .. } => {
+                sqlx::query_as(
+                    "UPDATE conversations SET last_seq = last_seq + 1,
+                        last_shopper_seq = last_seq + 1, preview = $1, last_activity_at = $2,
+                        status = 'open'
+                     WHERE id = $3 AND status <> 'closed'
+                     RETURNING last_seq",
+                )
+                .bind(&preview)
+                .bind(now)
+                .bind(&conversation_id)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+            // Replying assigns the ticket to the replying agent.
+            Sender::Agent { agent_id, .. } => {
+                sqlx::query_as(
+                    "UPDATE conversations SET last_seq = last_seq + 1, preview = $1,
+                        last_activity_at = $2, assignee_id = $3
+                     WHERE id = $4 AND status <> 'closed'
+                     RETURNING last_seq",
+                )
+                .bind(&preview)
+                .bind(now)
+                .bind(agent_id)
+                .bind(&conversation_id)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+        };
+        let Some((seq,)) = next_seq else {
+            return Err(AppendError::Closed);
+        };
+
         let message = Message {
             id: new_id(),
             conversation_id: conversation_id.clone(),
@@ -285,31 +343,6 @@ impl Store {
         .bind(&message.author_name)
         .bind(&message.body)
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
-
-        match new.sender {
-            // A shopper writing wakes a snoozed ticket.
-            Sender::Shopper { .. } => sqlx::query(
-                "UPDATE conversations SET last_seq = $1, last_shopper_seq = $1, preview = $2,
-                    last_activity_at = $3, status = 'open'
-                 WHERE id = $4",
-            ),
-            // Replying assigns the ticket to the replying agent ($5).
-            Sender::Agent { .. } => sqlx::query(
-                "UPDATE conversations SET last_seq = $1, preview = $2, last_activity_at = $3,
-                    assignee_id = $5
-                 WHERE id = $4",
-            ),
-        }
-        .bind(seq)
-        .bind(preview_of(&message.body))
-        .bind(now)
-        .bind(&conversation_id)
-        .bind(match new.sender {
-            Sender::Agent { agent_id, .. } => Some(agent_id.as_str()),
-            Sender::Shopper { .. } => None,
-        })
         .execute(&mut *tx)
         .await?;
 
@@ -630,6 +663,64 @@ mod tests {
             "read state is capped at the last seq"
         );
         assert!(!read.is_unread());
+    }
+
+    #[tokio::test]
+    async fn concurrent_first_messages_share_one_ticket_with_distinct_seqs() {
+        let (store, _dir, ana, _) = setup().await;
+        let sender = shopper(&ana);
+        let sends = (0..8).map(|index| {
+            let (store, sender) = (store.clone(), sender.clone());
+            tokio::spawn(async move {
+                let client_id = format!("c{index}");
+                store
+                    .append_message(send(&sender, None, &client_id))
+                    .await
+                    .expect("stored")
+                    .message
+            })
+        });
+        let mut stored = Vec::new();
+        for send in sends.collect::<Vec<_>>() {
+            stored.push(send.await.expect("task"));
+        }
+        let conversation = &stored[0].conversation_id;
+        assert!(stored.iter().all(|m| &m.conversation_id == conversation));
+        let mut seqs: Vec<i64> = stored.iter().map(|m| m.seq).collect();
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=8).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn the_same_client_id_sent_concurrently_is_stored_once() {
+        let (store, _dir, ana, _) = setup().await;
+        let sender = shopper(&ana);
+        let first = store
+            .append_message(send(&sender, None, "opening"))
+            .await
+            .expect("ticket exists");
+        let conversation = first.message.conversation_id.clone();
+        let sends = (0..8).map(|_| {
+            let (store, sender, conversation) =
+                (store.clone(), sender.clone(), conversation.clone());
+            tokio::spawn(async move {
+                store
+                    .append_message(send(&sender, Some(&conversation), "same"))
+                    .await
+                    .expect("stored or returned")
+                    .message
+            })
+        });
+        let mut returned = Vec::new();
+        for send in sends.collect::<Vec<_>>() {
+            returned.push(send.await.expect("task"));
+        }
+        assert!(returned.iter().all(|message| message == &returned[0]));
+        let messages = store
+            .messages_after(&conversation, 0)
+            .await
+            .expect("messages");
+        assert_eq!(messages.len(), 2);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use crate::helpers::{session_cookie, spawn_app};
 
 #[tokio::test]
 async fn first_run_leads_to_setup_then_login_then_the_inbox() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let location = |response: &reqwest::Response| {
         response
             .headers()
@@ -46,7 +46,7 @@ async fn first_run_leads_to_setup_then_login_then_the_inbox() {
 
 #[tokio::test]
 async fn only_one_owner_can_be_created() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     app.owner_cookie().await;
     let second = app
         .server_fn(
@@ -71,7 +71,7 @@ async fn only_one_owner_can_be_created() {
 
 #[tokio::test]
 async fn log_in_and_log_out_manage_the_session_cookie() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     app.owner_cookie().await;
     let wrong = app
         .server_fn(
@@ -121,7 +121,7 @@ async fn log_in_and_log_out_manage_the_session_cookie() {
 
 #[tokio::test]
 async fn helpdesk_apis_and_sockets_refuse_requests_without_a_session() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let cookie = app.owner_cookie().await;
     let anonymous = app.server_fn(None, "list_tickets", &[]).await;
     assert!(anonymous

@@ -2,11 +2,11 @@
 
 use protocol::{AuthorKind, ClientFrame, RejectReason, ServerFrame, TicketSummary};
 
-use crate::helpers::{spawn_app, spawn_app_in};
+use crate::helpers::{spawn_app, spawn_app_on, test_database};
 
 #[tokio::test]
 async fn shopper_and_agent_chat_live_in_both_directions() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let cookie = app.owner_cookie().await;
     let mut agent = app.agent_socket(&cookie).await;
     let session = app.shopper("7001", "Ana").await;
@@ -73,7 +73,7 @@ async fn shopper_and_agent_chat_live_in_both_directions() {
 
 #[tokio::test]
 async fn a_repeated_client_id_is_stored_once_even_from_a_new_connection() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let session = app.shopper("7001", "Ana").await;
     let token = session.token.expect("token");
     let mut first = app.shopper_socket(&token).await;
@@ -100,7 +100,7 @@ async fn a_repeated_client_id_is_stored_once_even_from_a_new_connection() {
 
 #[tokio::test]
 async fn reconnect_and_resume_delivers_exactly_the_missed_messages() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let cookie = app.owner_cookie().await;
     let mut agent = app.agent_socket(&cookie).await;
     let session = app.shopper("7001", "Ana").await;
@@ -158,8 +158,8 @@ async fn reconnect_and_resume_delivers_exactly_the_missed_messages() {
 
 #[tokio::test]
 async fn messages_survive_a_server_restart_and_resends_are_not_duplicated() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = spawn_app_in(dir.path()).await;
+    let database = test_database().await;
+    let app = spawn_app_on(&database).await;
     let session = app.shopper("7001", "Ana").await;
     let token = session.token.expect("token");
     let mut shopper = app.shopper_socket(&token).await;
@@ -169,7 +169,7 @@ async fn messages_survive_a_server_restart_and_resends_are_not_duplicated() {
     let stored = shopper.ack("before-restart").await;
     app.stop().await;
 
-    let app = spawn_app_in(dir.path()).await;
+    let app = spawn_app_on(&database).await;
     let mut request = crate::helpers::signed("7001", "Ana");
     request.token = Some(token.clone());
     let session = app.widget_session(&request).await;
@@ -192,7 +192,7 @@ async fn messages_survive_a_server_restart_and_resends_are_not_duplicated() {
 
 #[tokio::test]
 async fn ended_chat_cannot_receive_new_messages() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let cookie = app.owner_cookie().await;
     let session = app.shopper("7001", "Ana").await;
     let mut shopper = app
@@ -240,7 +240,7 @@ async fn ended_chat_cannot_receive_new_messages() {
 
 #[tokio::test]
 async fn invalid_messages_are_refused_and_nothing_is_stored() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let session = app.shopper("7001", "Ana").await;
     let mut shopper = app
         .shopper_socket(session.token.as_deref().expect("token"))
@@ -277,7 +277,7 @@ async fn invalid_messages_are_refused_and_nothing_is_stored() {
 
 #[tokio::test]
 async fn opening_a_ticket_marks_it_read_until_the_shopper_writes_again() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let cookie = app.owner_cookie().await;
     let session = app.shopper("7001", "Ana").await;
     let mut shopper = app

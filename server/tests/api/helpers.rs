@@ -1,6 +1,6 @@
 //! `spawn_app()` and the clients the tests drive it with.
 
-use std::{path::Path, time::Duration};
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use protocol::{ClientFrame, ServerFrame, WidgetSession, WidgetSessionRequest};
@@ -24,20 +24,41 @@ pub struct TestApp {
     task: Option<JoinHandle<Result<(), server::StartError>>>,
 }
 
-/// A server on a fresh database in its own temporary directory.
-pub async fn spawn_app() -> (TestApp, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let app = spawn_app_in(dir.path()).await;
-    (app, dir)
+/// A fresh database for one test: SQLite in a temporary directory, or a new database on
+/// the PostgreSQL server named by `SHOPDESK_TEST_PG_URL` (scripts/test starts one).
+pub struct TestDatabase {
+    pub dir: tempfile::TempDir,
+    pub url: Option<String>,
 }
 
-/// A server on the database in `data_dir` (to restart on the same data).
-pub async fn spawn_app_in(data_dir: &Path) -> TestApp {
+pub async fn test_database() -> TestDatabase {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = match std::env::var("SHOPDESK_TEST_PG_URL") {
+        Ok(admin_url) => Some(
+            server::store::create_scratch_database(&admin_url)
+                .await
+                .expect("scratch database"),
+        ),
+        Err(_) => None,
+    };
+    TestDatabase { dir, url }
+}
+
+/// A server on a fresh database.
+pub async fn spawn_app() -> (TestApp, TestDatabase) {
+    let database = test_database().await;
+    let app = spawn_app_on(&database).await;
+    (app, database)
+}
+
+/// A server on `database` (call again to restart on the same data).
+pub async fn spawn_app_on(database: &TestDatabase) -> TestApp {
     let config = Config {
         addr: "127.0.0.1:0".parse().expect("addr"),
         demo_addr: None,
-        data_dir: data_dir.to_path_buf(),
-        site_root: data_dir.join("site"),
+        data_dir: database.dir.path().to_path_buf(),
+        database_url: database.url.clone().map(Secret::new),
+        site_root: database.dir.path().join("site"),
         public_url: None,
         allowed_origins: vec![SHOP_ORIGIN.to_owned()],
         identity_secret: Some(Secret::new(SECRET)),

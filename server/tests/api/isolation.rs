@@ -6,7 +6,7 @@ use crate::helpers::spawn_app;
 
 #[tokio::test]
 async fn a_shopper_cannot_read_or_write_another_shoppers_conversation() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let ana = app.shopper("7001", "Ana").await;
     let ben = app.shopper("7002", "Ben").await;
     let mut ana_socket = app

@@ -7,7 +7,7 @@ use crate::helpers::{signed, spawn_app, SHOP_ORIGIN};
 
 #[tokio::test]
 async fn a_signed_customer_gets_a_token_and_the_welcome_message() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let session = app.shopper("7001", "Ana").await;
     assert!(session.token.is_some());
     assert_eq!(session.shopper.expect("shopper").name, "Ana");
@@ -19,7 +19,7 @@ async fn a_signed_customer_gets_a_token_and_the_welcome_message() {
 
 #[tokio::test]
 async fn a_bad_or_missing_signature_means_an_anonymous_visitor() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let mut forged = signed("7001", "Ana");
     forged.signature = Some(server::identity::sign("not-the-shop-secret-at-all", "7001"));
     let mut other_customer = signed("7001", "Ana");
@@ -46,7 +46,7 @@ async fn a_bad_or_missing_signature_means_an_anonymous_visitor() {
 
 #[tokio::test]
 async fn oversized_fields_are_refused_with_a_clear_error() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let mut request = signed("7001", "Ana");
     request.name = Some("A".repeat(500));
     let response = app
@@ -64,7 +64,7 @@ async fn oversized_fields_are_refused_with_a_clear_error() {
 
 #[tokio::test]
 async fn the_widget_api_answers_cors_only_for_allowed_storefronts() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let preflight = |origin: &'static str| {
         app.http
             .request(reqwest::Method::OPTIONS, app.url("/api/widget/session"))
@@ -91,7 +91,7 @@ async fn the_widget_api_answers_cors_only_for_allowed_storefronts() {
 
 #[tokio::test]
 async fn widget_sockets_need_a_valid_token_and_an_allowed_origin() {
-    let (app, _dir) = spawn_app().await;
+    let (app, _database) = spawn_app().await;
     let bogus = format!("ws://127.0.0.1:{}/ws/widget?token=not-a-token", app.port);
     let error = tokio_tungstenite::connect_async(bogus)
         .await
