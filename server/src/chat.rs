@@ -6,7 +6,7 @@
 use protocol::{Message, RejectReason, MAX_BODY_CHARS, MAX_CLIENT_ID_LEN};
 
 use crate::{
-    hub::{Event, Hub},
+    fanout::Fanout,
     store::{AgentRecord, AppendError, CustomerRecord, NewMessage, Sender, Store, StoreError},
 };
 
@@ -125,7 +125,7 @@ impl Peer {
 /// Validates, stores (committed on return) and announces a message.
 pub async fn post_message(
     store: &Store,
-    hub: &Hub,
+    fanout: &Fanout,
     peer: &Peer,
     conversation_id: Option<&str>,
     client_id: &str,
@@ -146,19 +146,9 @@ pub async fn post_message(
         // Announced when it was first stored; the sender only needs its ack again.
         return Ok(appended.message);
     }
-    hub.publish(Event::Message {
-        customer_id: appended.customer_id,
-        message: appended.message.clone(),
-    });
-    match store
-        .ticket_summary(&appended.message.conversation_id, "")
-        .await
-    {
-        Ok(Some(summary)) => hub.publish(Event::Ticket(summary)),
-        Ok(None) => {}
-        // The message is stored and announced; a stale inbox row fixes itself on reload.
-        Err(error) => tracing::warn!(error = %error, "ticket summary for broadcast failed"),
-    }
+    fanout
+        .message_stored(&appended.customer_id, &appended.message)
+        .await;
     Ok(appended.message)
 }
 

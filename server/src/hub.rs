@@ -34,6 +34,9 @@ pub enum Event {
     },
     /// A ticket's summary changed (agents only: it names assignees and read state).
     Ticket(TicketSummary),
+    /// Events may have been missed (a node lost its cross-node feed): catch up from the
+    /// database. Sent to every topic by [`Hub::resync_everyone`].
+    Resync,
 }
 
 /// Who receives an event.
@@ -43,6 +46,7 @@ pub fn audiences(event: &Event) -> Vec<Topic> {
             vec![Topic::Inbox, Topic::Shopper(customer_id.clone())]
         }
         Event::Ticket(_) => vec![Topic::Inbox],
+        Event::Resync => Vec::new(),
     }
 }
 
@@ -84,6 +88,18 @@ impl Hub {
                     topics.remove(&topic);
                 }
             }
+        }
+    }
+
+    /// Tells every socket on this node to catch up from the database.
+    pub fn resync_everyone(&self) {
+        let event = Arc::new(Event::Resync);
+        let topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for sender in topics.values() {
+            let _ = sender.send(Arc::clone(&event));
         }
     }
 
@@ -141,6 +157,16 @@ mod tests {
             ben.try_recv(),
             Err(broadcast::error::TryRecvError::Empty)
         ));
+    }
+
+    #[tokio::test]
+    async fn resync_reaches_every_socket() {
+        let hub = Hub::new();
+        let mut ana = hub.subscribe(Topic::Shopper("ana".into()));
+        let mut inbox = hub.subscribe(Topic::Inbox);
+        hub.resync_everyone();
+        assert_eq!(*ana.recv().await.expect("ana"), Event::Resync);
+        assert_eq!(*inbox.recv().await.expect("inbox"), Event::Resync);
     }
 
     #[test]

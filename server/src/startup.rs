@@ -20,7 +20,9 @@ use crate::{
     agent_auth, assets,
     config::{parse_origin, Config, Secret},
     demo::{self, DemoState},
+    fanout::{CrossNodeFeed, Fanout},
     hub::Hub,
+    ops,
     state::{AppState, WebSettings},
     store::{Store, StoreError},
     widget_api, ws,
@@ -45,6 +47,7 @@ pub struct Application {
     state: AppState,
     shutdown: watch::Sender<bool>,
     site_root: std::path::PathBuf,
+    feed: Option<CrossNodeFeed>,
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
@@ -110,9 +113,14 @@ impl Application {
             .site_addr(local)
             .build();
         let (shutdown, shutdown_rx) = watch::channel(false);
+        let fanout = Fanout::new(Hub::new(), store.clone());
+        let feed = fanout
+            .join_cluster(config.database_url.as_ref().map(Secret::expose))
+            .await
+            .map_err(StoreError::from)?;
         let state = AppState {
+            fanout,
             store,
-            hub: Hub::new(),
             web: Arc::new(web),
             leptos,
             shutdown: shutdown_rx,
@@ -123,6 +131,7 @@ impl Application {
             state,
             shutdown,
             site_root: config.site_root,
+            feed,
         })
     }
 
@@ -162,6 +171,11 @@ impl Application {
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
         let router = routes(&self.state, &self.site_root);
+        if let Some(feed) = self.feed {
+            self.state
+                .fanout
+                .spawn_feed(feed, self.state.shutdown.clone());
+        }
         let shutdown = self.shutdown;
         let mut stopped = self.state.shutdown.clone();
         let main = axum::serve(self.listener, router).with_graceful_shutdown(async move {
@@ -232,7 +246,12 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
         .route("/ws/widget", get(ws::widget_socket))
         .layer(storefront_cors);
 
+    let ops = Router::new()
+        .route("/healthz", get(ops::get_health))
+        .route("/readyz", get(ops::get_readiness));
+
     Router::new()
+        .merge(ops)
         .merge(helpdesk)
         .merge(widget)
         .merge(assets::routes(site_root))

@@ -6,12 +6,13 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use tokio::sync::watch;
 
-use crate::{hub::Hub, store::Store};
+use crate::{fanout::Fanout, store::Store};
 
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub hub: Hub,
+    /// Announces committed changes to sockets on this node and the others.
+    pub fanout: Fanout,
     pub web: Arc<WebSettings>,
     pub leptos: LeptosOptions,
     /// Flips to `true` when the server starts shutting down; sockets close on it.

@@ -108,7 +108,7 @@ fn topic_of(peer: &Peer) -> Topic {
 }
 
 async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer) {
-    let mut events = state.hub.subscribe(topic_of(&peer));
+    let mut events = state.fanout.hub().subscribe(topic_of(&peer));
     let mut shutdown = state.shutdown.clone();
     let (mut sink, mut stream) = socket.split();
     let mut ping = tokio::time::interval(PING_EVERY);
@@ -164,6 +164,7 @@ fn frame_for(event: &Event) -> Option<ServerFrame> {
         Event::Ticket(ticket) => Some(ServerFrame::Ticket {
             ticket: ticket.clone(),
         }),
+        Event::Resync => Some(ServerFrame::Resync),
     }
 }
 
@@ -188,7 +189,7 @@ async fn handle_frame(state: &AppState, peer: &Peer, text: &str) -> Vec<ServerFr
         } => {
             match chat::post_message(
                 &state.store,
-                &state.hub,
+                &state.fanout,
                 peer,
                 conversation_id.as_deref(),
                 &client_id,

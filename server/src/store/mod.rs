@@ -135,6 +135,30 @@ impl Store {
         }
     }
 
+    /// Whether the database answers and has every migration this build knows applied.
+    pub async fn check_ready(&self) -> Result<bool, StoreError> {
+        let known = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").migrations.len(),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").migrations.len(),
+        };
+        let (applied,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.reader)
+                .await?;
+        Ok(usize::try_from(applied).is_ok_and(|applied| applied >= known))
+    }
+
+    /// Sends a PostgreSQL notification (after the change it announces has committed).
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<(), StoreError> {
+        // `pg_notify` returns `void`, which the Any driver cannot decode: select a constant.
+        sqlx::query("SELECT 1 FROM (SELECT pg_notify($1, $2)) AS sent")
+            .bind(channel)
+            .bind(payload)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -402,6 +402,22 @@ impl Store {
         rows.into_iter().map(Message::try_from).collect()
     }
 
+    /// One message by its place in a conversation.
+    pub async fn message_at(
+        &self,
+        conversation_id: &str,
+        seq: i64,
+    ) -> Result<Option<Message>, StoreError> {
+        let row: Option<MessageRow> = sqlx::query_as(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = $1 AND m.seq = $2"
+        ))
+        .bind(conversation_id)
+        .bind(seq)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(Message::try_from).transpose()
+    }
+
     /// The shopper a conversation belongs to.
     pub async fn conversation_customer(
         &self,

@@ -150,3 +150,14 @@ async fn helpdesk_apis_and_sockets_refuse_requests_without_a_session() {
     assert_eq!(cross_site.status(), 403);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn health_and_readiness_answer_without_a_session() {
+    let (app, _database) = spawn_app().await;
+    let health = app.http.get(app.url("/healthz")).send().await.expect("get");
+    assert_eq!(health.status(), 200);
+    let ready = app.http.get(app.url("/readyz")).send().await.expect("get");
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.text().await.expect("body"), "ready");
+    app.stop().await;
+}

@@ -1,0 +1,259 @@
+//! Two server processes on one PostgreSQL database, as behind a load balancer: a shopper
+//! on one node and an agent on the other chat live, and when a node is killed with
+//! SIGKILL mid-conversation, the shopper moves to the other node and the transcript is
+//! complete and free of duplicates.
+//!
+//! Runs in the PostgreSQL pass of scripts/test, which sets SHOPDESK_TEST_PG_URL (the test
+//! fails without it rather than passing vacuously).
+
+use std::{process::Stdio, time::Duration};
+
+use futures_util::{SinkExt, StreamExt};
+use protocol::{ClientFrame, ServerFrame, WidgetSession};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    net::TcpStream,
+    process::{Child, Command},
+};
+use tokio_tungstenite::{
+    tungstenite::{client::IntoClientRequest, http::HeaderValue, Message},
+    MaybeTlsStream, WebSocketStream,
+};
+
+const SECRET: &str = "cluster-identity-secret-0123456789";
+const TIMEOUT: Duration = Duration::from_secs(15);
+
+struct Node {
+    child: Child,
+    port: u16,
+}
+
+/// Starts `shopdesk` on a random port and returns once it has printed its address
+/// (by then it listens for HTTP and for the other nodes' notices).
+async fn start_node(database_url: &str, data_dir: &std::path::Path) -> Node {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shopdesk"))
+        .env("SHOPDESK_ADDR", "127.0.0.1:0")
+        .env("SHOPDESK_DEMO_ADDR", "off")
+        .env("SHOPDESK_DATA_DIR", data_dir)
+        .env("DATABASE_URL", database_url)
+        .env("SHOPDESK_IDENTITY_SECRET", SECRET)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let port = tokio::time::timeout(TIMEOUT, async {
+        while let Some(line) = lines.next_line().await.expect("read stdout") {
+            if let Some(url) = line.trim().strip_prefix("Helpdesk (agents):") {
+                let url = url.trim().trim_end_matches('/');
+                return url
+                    .rsplit(':')
+                    .next()
+                    .expect("port")
+                    .parse::<u16>()
+                    .expect("port number");
+            }
+        }
+        panic!("node exited before printing its address");
+    })
+    .await
+    .expect("node prints its address in time");
+    // Keep draining stdout so the node never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Node { child, port }
+}
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+async fn send(socket: &mut Socket, conversation_id: Option<&str>, client_id: &str, body: &str) {
+    let frame = ClientFrame::Send {
+        conversation_id: conversation_id.map(str::to_owned),
+        client_id: client_id.to_owned(),
+        body: body.to_owned(),
+    };
+    let text = serde_json::to_string(&frame).expect("json");
+    socket.send(Message::Text(text.into())).await.expect("send");
+}
+
+async fn next_matching(socket: &mut Socket, wanted: impl Fn(&ServerFrame) -> bool) -> ServerFrame {
+    tokio::time::timeout(TIMEOUT, async {
+        loop {
+            let message = socket.next().await.expect("open").expect("read");
+            if let Message::Text(text) = message {
+                let frame: ServerFrame = serde_json::from_str(&text).expect("frame");
+                if wanted(&frame) {
+                    return frame;
+                }
+            }
+        }
+    })
+    .await
+    .expect("the expected frame in time")
+}
+
+async fn ack(socket: &mut Socket, client_id: &str) -> protocol::Message {
+    match next_matching(
+        socket,
+        |frame| matches!(frame, ServerFrame::Ack { client_id: id, .. } if id == client_id),
+    )
+    .await
+    {
+        ServerFrame::Ack { message, .. } => message,
+        _ => unreachable!(),
+    }
+}
+
+async fn message_with_body(socket: &mut Socket, body: &str) -> protocol::Message {
+    match next_matching(
+        socket,
+        |frame| matches!(frame, ServerFrame::Message { message } if message.body == body),
+    )
+    .await
+    {
+        ServerFrame::Message { message } => message,
+        _ => unreachable!(),
+    }
+}
+
+#[tokio::test]
+async fn chats_span_nodes_and_survive_a_killed_node() {
+    let admin_url = std::env::var("SHOPDESK_TEST_PG_URL")
+        .expect("SHOPDESK_TEST_PG_URL must name a PostgreSQL server (scripts/test starts one)");
+    let database_url = server::store::create_scratch_database(&admin_url)
+        .await
+        .expect("scratch database");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut node_a = start_node(&database_url, dir.path()).await;
+    let node_b = start_node(&database_url, dir.path()).await;
+    let http = reqwest::Client::new();
+
+    // The agent logs in and connects through node B.
+    let owner = http
+        .post(format!("http://127.0.0.1:{}/api/create_owner", node_b.port))
+        .form(&[
+            ("name", "Olga"),
+            ("email", "olga@shop.example"),
+            ("password", "correct horse battery"),
+        ])
+        .send()
+        .await
+        .expect("create owner");
+    let cookie = owner
+        .headers()
+        .get("set-cookie")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|cookie| cookie.split(';').next())
+        .expect("session cookie")
+        .to_owned();
+    let mut agent_request = format!("ws://127.0.0.1:{}/ws/agent", node_b.port)
+        .into_client_request()
+        .expect("request");
+    agent_request
+        .headers_mut()
+        .insert("Cookie", HeaderValue::from_str(&cookie).expect("cookie"));
+    let (mut agent, _) = tokio_tungstenite::connect_async(agent_request)
+        .await
+        .expect("agent socket");
+
+    // The shopper opens a session and a socket on node A.
+    let session: WidgetSession = http
+        .post(format!(
+            "http://127.0.0.1:{}/api/widget/session",
+            node_a.port
+        ))
+        .json(&serde_json::json!({
+            "customer_id": "9001",
+            "name": "Ana",
+            "email": "ana@example.com",
+            "signature": server::identity::sign(SECRET, "9001"),
+        }))
+        .send()
+        .await
+        .expect("session")
+        .json()
+        .await
+        .expect("session json");
+    let token = session.token.expect("token");
+    let (mut shopper, _) = tokio_tungstenite::connect_async(format!(
+        "ws://127.0.0.1:{}/ws/widget?token={token}",
+        node_a.port
+    ))
+    .await
+    .expect("shopper socket on A");
+
+    // Live across nodes, both ways.
+    send(&mut shopper, None, "s1", "Hello from node A").await;
+    let first = ack(&mut shopper, "s1").await;
+    let seen = message_with_body(&mut agent, "Hello from node A").await;
+    assert_eq!(seen, first);
+    let conversation = first.conversation_id.clone();
+    send(&mut agent, Some(&conversation), "a1", "Hi! Olga on node B").await;
+    ack(&mut agent, "a1").await;
+    message_with_body(&mut shopper, "Hi! Olga on node B").await;
+
+    // The shopper sends, and node A dies at once (the ack may never come).
+    send(
+        &mut shopper,
+        Some(&conversation),
+        "s2",
+        "Are you still there?",
+    )
+    .await;
+    node_a.child.kill().await.expect("SIGKILL node A");
+    // Meanwhile the agent keeps writing on node B.
+    send(&mut agent, Some(&conversation), "a2", "Still here").await;
+    ack(&mut agent, "a2").await;
+
+    // The shopper's widget reconnects to node B, catches up, and re-sends what was not acked.
+    let (mut shopper, _) = tokio_tungstenite::connect_async(format!(
+        "ws://127.0.0.1:{}/ws/widget?token={token}",
+        node_b.port
+    ))
+    .await
+    .expect("shopper socket on B");
+    let resume = ClientFrame::Resume {
+        conversation_id: conversation.clone(),
+        after_seq: 2,
+    };
+    shopper
+        .send(Message::Text(
+            serde_json::to_string(&resume).expect("json").into(),
+        ))
+        .await
+        .expect("resume");
+    message_with_body(&mut shopper, "Still here").await;
+    send(
+        &mut shopper,
+        Some(&conversation),
+        "s2",
+        "Are you still there?",
+    )
+    .await;
+    let resent = ack(&mut shopper, "s2").await;
+    assert_eq!(resent.body, "Are you still there?");
+
+    // The transcript: every message once, in order, nothing lost.
+    let store = server::store::Store::connect(&database_url)
+        .await
+        .expect("store");
+    let transcript = store
+        .messages_after(&conversation, 0)
+        .await
+        .expect("messages");
+    let seqs: Vec<i64> = transcript.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, (1..=transcript.len() as i64).collect::<Vec<_>>());
+    let mut bodies: Vec<&str> = transcript.iter().map(|m| m.body.as_str()).collect();
+    bodies.sort_unstable();
+    assert_eq!(
+        bodies,
+        [
+            "Are you still there?",
+            "Hello from node A",
+            "Hi! Olga on node B",
+            "Still here"
+        ]
+    );
+    drop(node_b);
+}
