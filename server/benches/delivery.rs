@@ -44,6 +44,7 @@ async fn main() {
         allowed_origins: Vec::new(),
         identity_secret: Some(Secret::new("bench-identity-secret-0123456789")),
         store_name: "Bench".into(),
+        metrics_token: None,
     })
     .await
     .expect("app builds");

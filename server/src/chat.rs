@@ -8,6 +8,7 @@ use protocol::{Message, RejectReason, MAX_BODY_CHARS, MAX_CLIENT_ID_LEN};
 use crate::{
     fanout::Fanout,
     store::{AgentRecord, AppendError, CustomerRecord, NewMessage, Sender, Store, StoreError},
+    telemetry,
 };
 
 /// A message body: trimmed, non-empty, at most [`MAX_BODY_CHARS`] characters.
@@ -131,6 +132,7 @@ pub async fn post_message(
     client_id: &str,
     body: &str,
 ) -> Result<Message, PostError> {
+    let started = std::time::Instant::now();
     let client_id = ClientId::parse(client_id)?;
     let body = MessageBody::parse(body)?;
     let sender = peer.sender();
@@ -149,6 +151,11 @@ pub async fn post_message(
     fanout
         .message_stored(&appended.customer_id, &appended.message)
         .await;
+    let author = match peer {
+        Peer::Shopper(_) => "shopper",
+        Peer::Agent(_) => "agent",
+    };
+    telemetry::message_stored(author, started.elapsed());
     Ok(appended.message)
 }
 

@@ -57,6 +57,8 @@ pub struct Config {
     pub identity_secret: Option<Secret>,
     /// The shop's name, used when the database is created.
     pub store_name: String,
+    /// Bearer token for `/metrics` from other hosts (loopback needs none).
+    pub metrics_token: Option<Secret>,
 }
 
 impl Config {
@@ -72,6 +74,7 @@ impl Config {
             allowed_origins: Vec::new(),
             identity_secret: None,
             store_name: "Demo Store".to_owned(),
+            metrics_token: None,
         }
     }
 
@@ -121,6 +124,9 @@ impl Config {
                 return Err(ConfigError::ShortSecret);
             }
             config.identity_secret = Some(Secret::new(value));
+        }
+        if let Some(value) = get("SHOPDESK_METRICS_TOKEN") {
+            config.metrics_token = Some(Secret::new(value));
         }
         if let Some(value) = get("SHOPDESK_STORE_NAME") {
             config.store_name = value;

@@ -19,6 +19,7 @@ use crate::{
     hub::{Event, Hub},
     ids::new_token,
     store::{Backend, Store},
+    telemetry,
 };
 
 /// The PostgreSQL notification channel all nodes listen on.
@@ -151,7 +152,7 @@ impl Fanout {
                     Ok(connected) => {
                         failures = 0;
                         // Anything published while we were not listening is unknown: resync.
-                        self.hub.resync_everyone();
+                        self.resync_everyone();
                         listener.insert(connected)
                     }
                     Err(error) => {
@@ -173,13 +174,18 @@ impl Fanout {
             match received {
                 Ok(Some(notification)) => self.apply(notification.payload()).await,
                 // The connection dropped and was re-established: notices may be lost.
-                Ok(None) => self.hub.resync_everyone(),
+                Ok(None) => self.resync_everyone(),
                 Err(error) => {
                     tracing::warn!(error = %error, "cross-node listener lost its connection");
                     listener = None;
                 }
             }
         }
+    }
+
+    fn resync_everyone(&self) {
+        telemetry::resynced();
+        self.hub.resync_everyone();
     }
 
     async fn apply(&self, payload: &str) {
@@ -202,7 +208,7 @@ impl Fanout {
                 Ok(None) => {}
                 Err(error) => {
                     tracing::warn!(error = %error, "loading a notified message failed");
-                    self.hub.resync_everyone();
+                    self.resync_everyone();
                 }
             },
             Notice::Ticket {

@@ -30,6 +30,17 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Compares two secrets without revealing, through timing, where they first differ.
+pub fn constant_time_eq(given: &str, expected: &str) -> bool {
+    let (given, expected) = (given.as_bytes(), expected.as_bytes());
+    given.len() == expected.len()
+        && given
+            .iter()
+            .zip(expected)
+            .fold(0u8, |differences, (a, b)| differences | (a ^ b))
+            == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +53,13 @@ mod tests {
         assert_ne!(first, second);
         assert!(first < second);
         assert_eq!(first.len(), 32);
+    }
+
+    #[test]
+    fn secrets_compare_by_content() {
+        assert!(constant_time_eq("abc123", "abc123"));
+        assert!(!constant_time_eq("abc123", "abc124"));
+        assert!(!constant_time_eq("abc", "abc123"));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod ops;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod telemetry;
 pub mod widget_api;
 pub mod ws;
 

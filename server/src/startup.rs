@@ -25,7 +25,7 @@ use crate::{
     ops,
     state::{AppState, WebSettings},
     store::{Store, StoreError},
-    widget_api, ws,
+    telemetry, widget_api, ws,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +102,7 @@ impl Application {
         }
         let web = WebSettings {
             secure_cookies: public_url.starts_with("https://"),
+            metrics_token: config.metrics_token.clone(),
             public_url,
             allowed_origins,
         };
@@ -112,6 +113,7 @@ impl Application {
             .env(leptos::config::Env::PROD)
             .site_addr(local)
             .build();
+        telemetry::handle();
         let (shutdown, shutdown_rx) = watch::channel(false);
         let fanout = Fanout::new(Hub::new(), store.clone());
         let feed = fanout
@@ -178,7 +180,8 @@ impl Application {
         }
         let shutdown = self.shutdown;
         let mut stopped = self.state.shutdown.clone();
-        let main = axum::serve(self.listener, router).with_graceful_shutdown(async move {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let main = axum::serve(self.listener, service).with_graceful_shutdown(async move {
             stop.await;
             let _ = shutdown.send(true);
         });
@@ -248,7 +251,8 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
 
     let ops = Router::new()
         .route("/healthz", get(ops::get_health))
-        .route("/readyz", get(ops::get_readiness));
+        .route("/readyz", get(ops::get_readiness))
+        .route("/metrics", get(telemetry::get_metrics));
 
     Router::new()
         .merge(ops)

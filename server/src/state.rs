@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use tokio::sync::watch;
 
-use crate::{fanout::Fanout, store::Store};
+use crate::{config::Secret, fanout::Fanout, store::Store};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -27,6 +27,8 @@ pub struct WebSettings {
     pub allowed_origins: Vec<String>,
     /// Mark cookies `Secure` (when served over https).
     pub secure_cookies: bool,
+    /// Bearer token for `/metrics` from other hosts.
+    pub metrics_token: Option<Secret>,
 }
 
 impl WebSettings {

@@ -28,6 +28,7 @@ use crate::{
     hub::{Event, Topic},
     state::AppState,
     store::AgentRecord,
+    telemetry::SocketGauge,
 };
 
 /// Per-socket read buffer. axum's default (128 KiB) makes an idle socket cost ~134 KB;
@@ -108,6 +109,10 @@ fn topic_of(peer: &Peer) -> Topic {
 }
 
 async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer) {
+    let _gauge = SocketGauge::open(match peer {
+        Peer::Shopper(_) => "shopper",
+        Peer::Agent(_) => "agent",
+    });
     let mut events = state.fanout.hub().subscribe(topic_of(&peer));
     let mut shutdown = state.shutdown.clone();
     let (mut sink, mut stream) = socket.split();

@@ -159,6 +159,17 @@ impl Store {
         Ok(())
     }
 
+    /// `(pool, connections open, connections idle)` for each pool, for metrics.
+    pub fn pool_use(&self) -> Vec<(&'static str, u32, usize)> {
+        match self.backend {
+            Backend::Sqlite => vec![
+                ("writer", self.writer.size(), self.writer.num_idle()),
+                ("reader", self.reader.size(), self.reader.num_idle()),
+            ],
+            Backend::Postgres => vec![("shared", self.writer.size(), self.writer.num_idle())],
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

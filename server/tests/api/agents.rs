@@ -161,3 +161,41 @@ async fn health_and_readiness_answer_without_a_session() {
     assert_eq!(ready.text().await.expect("body"), "ready");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn metrics_count_open_sockets_and_stored_messages() {
+    let (app, _database) = spawn_app().await;
+    let session = app.shopper("7001", "Ana").await;
+    let mut shopper = app
+        .shopper_socket(session.token.as_deref().expect("token"))
+        .await;
+    shopper.send_text(None, "s1", "Counting").await;
+    shopper.ack("s1").await;
+
+    let metrics = app
+        .http
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("get")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        metrics.contains(r#"shopdesk_sockets_open{kind="shopper"} 1"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains(r#"shopdesk_messages_stored_total{author="shopper"} 1"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("shopdesk_delivery_seconds_bucket"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("shopdesk_db_pool_connections"),
+        "{metrics}"
+    );
+    app.stop().await;
+}

@@ -63,6 +63,7 @@ pub async fn spawn_app_on(database: &TestDatabase) -> TestApp {
         allowed_origins: vec![SHOP_ORIGIN.to_owned()],
         identity_secret: Some(Secret::new(SECRET)),
         store_name: "Test Shop".to_owned(),
+        metrics_token: None,
     };
     let app = Application::build(config).await.expect("app builds");
     let port = app.port();
