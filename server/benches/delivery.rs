@@ -2,7 +2,9 @@
 //! widget sockets, one agent socket receives, and each message's time from the
 //! shopper's send to the agent's receipt is recorded. Prints `name value unit` lines.
 //!
-//! Run by `scripts/bench` (release build). Knobs: BENCH_SHOPPERS, BENCH_MESSAGES_EACH.
+//! Runs on SQLite, then on PostgreSQL when SHOPDESK_BENCH_PG_URL names a server (figures
+//! with a `_pg` suffix). Run by `scripts/bench` (release build), which starts a throwaway
+//! PostgreSQL. Knobs: BENCH_SHOPPERS, BENCH_MESSAGES_EACH.
 
 use std::{
     collections::HashMap,
@@ -32,13 +34,25 @@ fn percentile(sorted: &[f64], fraction: f64) -> f64 {
 async fn main() {
     let shoppers = knob("BENCH_SHOPPERS", 20);
     let each = knob("BENCH_MESSAGES_EACH", 25);
+    println!("delivery_concurrent_shoppers {shoppers} count");
+    run(shoppers, each, None, "").await;
+    if let Ok(admin_url) = std::env::var("SHOPDESK_BENCH_PG_URL") {
+        let url = server::store::create_scratch_database(&admin_url)
+            .await
+            .expect("scratch database");
+        run(shoppers, each, Some(url), "_pg").await;
+    }
+}
+
+/// One delivery run on a fresh database; prints its figures with `suffix`.
+async fn run(shoppers: usize, each: usize, database_url: Option<String>, suffix: &str) {
     let total = shoppers * each;
     let dir = tempfile::tempdir().expect("temp dir");
     let app = Application::build(Config {
         addr: "127.0.0.1:0".parse().expect("addr"),
         demo_addr: None,
         data_dir: dir.path().to_path_buf(),
-        database_url: None,
+        database_url: database_url.map(Secret::new),
         site_root: dir.path().join("site"),
         public_url: None,
         allowed_origins: Vec::new(),
@@ -141,15 +155,20 @@ async fn main() {
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort_by(f64::total_cmp);
 
-    println!("delivery_messages {total} count");
-    println!("delivery_concurrent_shoppers {shoppers} count");
-    println!("delivery_p50_ms {:.2} ms", percentile(&latencies, 0.50));
-    println!("delivery_p99_ms {:.2} ms", percentile(&latencies, 0.99));
-    println!("delivery_max_ms {:.2} ms", percentile(&latencies, 1.0));
+    println!("delivery_messages{suffix} {total} count");
     println!(
-        "messages_persisted_per_s {:.0} msg/s",
-        total as f64 / elapsed
+        "delivery_p50_ms{suffix} {:.2} ms",
+        percentile(&latencies, 0.50)
     );
+    println!(
+        "delivery_p99_ms{suffix} {:.2} ms",
+        percentile(&latencies, 0.99)
+    );
+    println!(
+        "delivery_max_ms{suffix} {:.2} ms",
+        percentile(&latencies, 1.0)
+    );
+    println!("messages_per_s{suffix} {:.0} msg/s", total as f64 / elapsed);
 
     let _ = stop.send(());
     let _ = server.await;
