@@ -94,15 +94,19 @@ build_server() {
   echo "server built in $(($(now) - started)) s"
 }
 
+# Installs Debian packages (as root directly, otherwise through sudo).
+apt_install() {
+  local sudo=()
+  [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
 # Debian's Chromium for the browser tests (never a browser download from elsewhere).
 ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then
     step "Installing Chromium from Debian's packages"
-    if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
-    else
-      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
-    fi
+    apt_install chromium
   fi
 }
 
@@ -125,11 +129,7 @@ postgres_bin() {
 ensure_postgres() {
   if ! postgres_bin >/dev/null; then
     step "Installing PostgreSQL from Debian's packages"
-    if [ "$(id -u)" = 0 ]; then
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
-    else
-      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
-    fi
+    apt_install postgresql
   fi
 }
 

@@ -22,6 +22,8 @@ use tokio_tungstenite::{
 
 const SECRET: &str = "cluster-identity-secret-0123456789";
 const TIMEOUT: Duration = Duration::from_secs(15);
+/// The message in flight when its node is killed.
+const UNACKED: &str = "Are you still there?";
 
 struct Node {
     child: Child,
@@ -67,14 +69,18 @@ async fn start_node(database_url: &str, data_dir: &std::path::Path) -> Node {
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+async fn send_frame(socket: &mut Socket, frame: &ClientFrame) {
+    let text = serde_json::to_string(frame).expect("json");
+    socket.send(Message::Text(text.into())).await.expect("send");
+}
+
 async fn send(socket: &mut Socket, conversation_id: Option<&str>, client_id: &str, body: &str) {
     let frame = ClientFrame::Send {
         conversation_id: conversation_id.map(str::to_owned),
         client_id: client_id.to_owned(),
         body: body.to_owned(),
     };
-    let text = serde_json::to_string(&frame).expect("json");
-    socket.send(Message::Text(text.into())).await.expect("send");
+    send_frame(socket, &frame).await;
 }
 
 async fn next_matching(socket: &mut Socket, wanted: impl Fn(&ServerFrame) -> bool) -> ServerFrame {
@@ -194,13 +200,7 @@ async fn chats_span_nodes_and_survive_a_killed_node() {
     message_with_body(&mut shopper, "Hi! Olga on node B").await;
 
     // The shopper sends, and node A dies at once (the ack may never come).
-    send(
-        &mut shopper,
-        Some(&conversation),
-        "s2",
-        "Are you still there?",
-    )
-    .await;
+    send(&mut shopper, Some(&conversation), "s2", UNACKED).await;
     node_a.child.kill().await.expect("SIGKILL node A");
     // Meanwhile the agent keeps writing on node B.
     send(&mut agent, Some(&conversation), "a2", "Still here").await;
@@ -217,22 +217,11 @@ async fn chats_span_nodes_and_survive_a_killed_node() {
         conversation_id: conversation.clone(),
         after_seq: 2,
     };
-    shopper
-        .send(Message::Text(
-            serde_json::to_string(&resume).expect("json").into(),
-        ))
-        .await
-        .expect("resume");
+    send_frame(&mut shopper, &resume).await;
     message_with_body(&mut shopper, "Still here").await;
-    send(
-        &mut shopper,
-        Some(&conversation),
-        "s2",
-        "Are you still there?",
-    )
-    .await;
+    send(&mut shopper, Some(&conversation), "s2", UNACKED).await;
     let resent = ack(&mut shopper, "s2").await;
-    assert_eq!(resent.body, "Are you still there?");
+    assert_eq!(resent.body, UNACKED);
 
     // The transcript: every message once, in order, nothing lost.
     let store = server::store::Store::connect(&database_url)
@@ -249,7 +238,7 @@ async fn chats_span_nodes_and_survive_a_killed_node() {
     assert_eq!(
         bodies,
         [
-            "Are you still there?",
+            UNACKED,
             "Hello from node A",
             "Hi! Olga on node B",
             "Still here"

@@ -165,10 +165,7 @@ async fn health_and_readiness_answer_without_a_session() {
 #[tokio::test]
 async fn metrics_count_open_sockets_and_stored_messages() {
     let (app, _database) = spawn_app().await;
-    let session = app.shopper("7001", "Ana").await;
-    let mut shopper = app
-        .shopper_socket(session.token.as_deref().expect("token"))
-        .await;
+    let mut shopper = app.connected_shopper("7001", "Ana").await;
     shopper.send_text(None, "s1", "Counting").await;
     shopper.ack("s1").await;
 

@@ -9,10 +9,7 @@ async fn shopper_and_agent_chat_live_in_both_directions() {
     let (app, _database) = spawn_app().await;
     let cookie = app.owner_cookie().await;
     let mut agent = app.agent_socket(&cookie).await;
-    let session = app.shopper("7001", "Ana").await;
-    let mut shopper = app
-        .shopper_socket(session.token.as_deref().expect("token"))
-        .await;
+    let mut shopper = app.connected_shopper("7001", "Ana").await;
 
     shopper
         .send_text(None, "s1", "Hi, where is my order #1001?")
@@ -194,10 +191,7 @@ async fn messages_survive_a_server_restart_and_resends_are_not_duplicated() {
 async fn ended_chat_cannot_receive_new_messages() {
     let (app, _database) = spawn_app().await;
     let cookie = app.owner_cookie().await;
-    let session = app.shopper("7001", "Ana").await;
-    let mut shopper = app
-        .shopper_socket(session.token.as_deref().expect("token"))
-        .await;
+    let mut shopper = app.connected_shopper("7001", "Ana").await;
     shopper.send_text(None, "s1", "Thanks, bye").await;
     let first = shopper.ack("s1").await;
     app.store
@@ -241,10 +235,7 @@ async fn ended_chat_cannot_receive_new_messages() {
 #[tokio::test]
 async fn invalid_messages_are_refused_and_nothing_is_stored() {
     let (app, _database) = spawn_app().await;
-    let session = app.shopper("7001", "Ana").await;
-    let mut shopper = app
-        .shopper_socket(session.token.as_deref().expect("token"))
-        .await;
+    let mut shopper = app.connected_shopper("7001", "Ana").await;
     shopper.send_text(None, "blank", "   ").await;
     assert!(matches!(
         shopper.next_frame().await,
@@ -279,10 +270,7 @@ async fn invalid_messages_are_refused_and_nothing_is_stored() {
 async fn opening_a_ticket_marks_it_read_until_the_shopper_writes_again() {
     let (app, _database) = spawn_app().await;
     let cookie = app.owner_cookie().await;
-    let session = app.shopper("7001", "Ana").await;
-    let mut shopper = app
-        .shopper_socket(session.token.as_deref().expect("token"))
-        .await;
+    let mut shopper = app.connected_shopper("7001", "Ana").await;
     shopper.send_text(None, "s1", "Hello?").await;
     let first = shopper.ack("s1").await;
 

@@ -119,6 +119,13 @@ impl TestApp {
         self.widget_session(&signed(customer_id, name)).await
     }
 
+    /// A logged-in shopper with an open socket.
+    pub async fn connected_shopper(&self, customer_id: &str, name: &str) -> Socket {
+        let session = self.shopper(customer_id, name).await;
+        self.shopper_socket(session.token.as_deref().expect("token"))
+            .await
+    }
+
     pub async fn shopper_socket(&self, token: &str) -> Socket {
         let mut request = format!("ws://127.0.0.1:{}/ws/widget?token={token}", self.port)
             .into_client_request()
