@@ -135,13 +135,12 @@ pub async fn post_message(
     let started = std::time::Instant::now();
     let client_id = ClientId::parse(client_id)?;
     let body = MessageBody::parse(body)?;
-    let sender = peer.sender();
     let appended = store
         .append_message(NewMessage {
-            sender: &sender,
-            conversation_id,
-            client_id: client_id.as_str(),
-            body: body.as_str(),
+            sender: peer.sender(),
+            conversation_id: conversation_id.map(str::to_owned),
+            client_id: client_id.as_str().to_owned(),
+            body: body.as_str().to_owned(),
         })
         .await?;
     if appended.duplicate {

@@ -19,6 +19,7 @@ mod agents;
 mod customers;
 mod shop;
 mod tickets;
+mod writer;
 
 use std::{path::Path, time::Duration};
 
@@ -54,6 +55,10 @@ pub enum StoreError {
     PasswordHash,
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    #[error("the database writer has stopped")]
+    WriterStopped,
+    #[error("the batch holding this message failed: {0}")]
+    Batch(String),
 }
 
 /// Handle to the database; cheap to clone (pools inside).
@@ -62,6 +67,8 @@ pub struct Store {
     backend: Backend,
     writer: AnyPool,
     reader: AnyPool,
+    /// SQLite only: messages are stored by one task that batches commits.
+    group_commit: Option<writer::GroupCommit>,
 }
 
 /// Per-connection SQLite settings. `journal_mode` is stored in the file (set by the
@@ -103,6 +110,7 @@ impl Store {
             .await?;
         Ok(Store {
             backend: Backend::Sqlite,
+            group_commit: Some(writer::GroupCommit::start(writer.clone())),
             writer,
             reader,
         })
@@ -121,6 +129,7 @@ impl Store {
             backend: Backend::Postgres,
             writer: pool.clone(),
             reader: pool,
+            group_commit: None,
         })
     }
 
