@@ -32,8 +32,8 @@ fn percentile(sorted: &[f64], fraction: f64) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    let shoppers = knob("BENCH_SHOPPERS", 20);
-    let each = knob("BENCH_MESSAGES_EACH", 25);
+    let shoppers = knob("BENCH_SHOPPERS", 100);
+    let each = knob("BENCH_MESSAGES_EACH", 10);
     println!("delivery_concurrent_shoppers {shoppers} count");
     run(shoppers, each, None, "").await;
     if let Ok(admin_url) = std::env::var("SHOPDESK_BENCH_PG_URL") {
@@ -104,8 +104,8 @@ async fn run(shoppers: usize, each: usize, database_url: Option<String>, suffix:
         })
     };
 
-    let started = Instant::now();
-    let mut senders = Vec::new();
+    // Sessions first, so the timed part is the chat traffic alone.
+    let mut tokens = Vec::with_capacity(shoppers);
     for shopper in 0..shoppers {
         let customer = store
             .upsert_customer(
@@ -115,10 +115,16 @@ async fn run(shoppers: usize, each: usize, database_url: Option<String>, suffix:
             )
             .await
             .expect("customer");
-        let token = store
-            .start_widget_session(&customer.id)
-            .await
-            .expect("token");
+        tokens.push(
+            store
+                .start_widget_session(&customer.id)
+                .await
+                .expect("token"),
+        );
+    }
+    let started = Instant::now();
+    let mut senders = Vec::new();
+    for (shopper, token) in tokens.into_iter().enumerate() {
         let sent_at = Arc::clone(&sent_at);
         senders.push(tokio::spawn(async move {
             let url = format!("ws://127.0.0.1:{port}/ws/widget?token={token}");
