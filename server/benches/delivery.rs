@@ -80,6 +80,9 @@ async fn run_backend(database_url: Option<String>, suffix: &str) {
         let _ = stopped.await;
     }));
 
+    let floor = target.floor_ms().await;
+    println!("delivery_floor_ms{suffix} {floor:.2} ms");
+
     let paced = target
         .drive(
             "paced",
@@ -102,6 +105,10 @@ async fn run_backend(database_url: Option<String>, suffix: &str) {
     println!(
         "delivery_max_ms{suffix} {:.2} ms",
         percentile(&latencies, 1.0)
+    );
+    println!(
+        "delivery_p99_floor_ratio{suffix} {:.1} x",
+        percentile(&latencies, 0.99) / floor
     );
 
     let saturated = target
@@ -133,6 +140,56 @@ struct Outcome {
 }
 
 impl Target {
+    /// The least a delivery can cost here: a bare WebSocket echo round trip on loopback
+    /// plus one durable single-row commit on the same database (medians of 200 each).
+    async fn floor_ms(&self) -> f64 {
+        const SAMPLES: usize = 200;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let echo_addr = listener.local_addr().expect("addr");
+        let echo = tokio::spawn(async move {
+            let (stream, _) = listener.accept().await.expect("accept");
+            let mut socket = tokio_tungstenite::accept_async(stream)
+                .await
+                .expect("handshake");
+            while let Some(Ok(message)) = socket.next().await {
+                if message.is_text() && socket.send(message).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let (mut client, _) = tokio_tungstenite::connect_async(format!("ws://{echo_addr}"))
+            .await
+            .expect("echo connects");
+        let mut round_trips = Vec::with_capacity(SAMPLES);
+        for _ in 0..SAMPLES {
+            let started = Instant::now();
+            client
+                .send(Message::Text("ping".into()))
+                .await
+                .expect("send");
+            client.next().await.expect("echo").expect("read");
+            round_trips.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        drop(client);
+        echo.abort();
+
+        // A durable single-row upsert in its own transaction (a customer's details).
+        let mut commits = Vec::with_capacity(SAMPLES);
+        for sample in 0..SAMPLES {
+            let started = Instant::now();
+            self.store
+                .upsert_customer("floor", &format!("Floor {sample}"), "")
+                .await
+                .expect("commit");
+            commits.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        round_trips.sort_by(f64::total_cmp);
+        commits.sort_by(f64::total_cmp);
+        percentile(&round_trips, 0.5) + percentile(&commits, 0.5)
+    }
+
     /// `shoppers` chats each send `each` messages, `pace` apart (or as fast as acks
     /// return); returns each message's shopper-send → agent-receipt time in ms.
     async fn drive(
