@@ -156,18 +156,21 @@ impl Chat {
         }
     }
 
+    /// Asks for what came after the last message held, if a conversation is open.
+    fn resume_frame(self) -> Option<ClientFrame> {
+        let conversation_id = self.conversation_id.get_untracked()?;
+        let after_seq = self
+            .messages
+            .with_untracked(|thread| thread.last().map_or(0, |m| m.seq));
+        Some(ClientFrame::Resume {
+            conversation_id,
+            after_seq,
+        })
+    }
+
     /// What to send once the socket (re)opens: catch-up, then every unacknowledged message.
     pub fn on_connected(self) -> Vec<ClientFrame> {
-        let mut frames = Vec::new();
-        if let Some(conversation_id) = self.conversation_id.get_untracked() {
-            let after_seq = self
-                .messages
-                .with_untracked(|thread| thread.last().map_or(0, |m| m.seq));
-            frames.push(ClientFrame::Resume {
-                conversation_id,
-                after_seq,
-            });
-        }
+        let mut frames: Vec<ClientFrame> = self.resume_frame().into_iter().collect();
         let queued = self.pending.with_untracked(|queue| {
             queue
                 .iter()
@@ -204,7 +207,7 @@ impl Chat {
                 });
                 None
             }
-            ServerFrame::Resync => self.on_connected().into_iter().next(),
+            ServerFrame::Resync => self.resume_frame(),
             ServerFrame::Ticket { .. } | ServerFrame::ResumeRefused { .. } => None,
         }
     }

@@ -4,18 +4,24 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::{CreateOwner, LogIn, MIN_PASSWORD_CHARS};
+use crate::api::{ApiError, CreateOwner, LogIn, MIN_PASSWORD_CHARS};
+
+/// The message of a form's last failed submission, for its alert line.
+fn error_text(
+    result: impl Get<Value = Option<Result<(), ApiError>>> + Copy + 'static,
+) -> impl Fn() -> Option<String> + Copy {
+    move || {
+        result
+            .get()
+            .and_then(Result::err)
+            .map(|error| error.to_string())
+    }
+}
 
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let action = ServerAction::<CreateOwner>::new();
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    };
+    let error = error_text(action.value());
     view! {
         <Title text="Welcome" />
         <main class="auth">
@@ -56,13 +62,7 @@ pub fn SetupPage() -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| e.to_string())
-    };
+    let error = error_text(action.value());
     view! {
         <Title text="Log in" />
         <main class="auth">
