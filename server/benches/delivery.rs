@@ -5,6 +5,10 @@
 //!   `delivery_p50_ms` / `delivery_p99_ms`;
 //! - **saturated**: shoppers send as fast as acks come back; gives `messages_per_s`.
 //!
+//! - **idle sockets**: a separate server process holds as many idle widget sockets as it
+//!   can, up to BENCH_IDLE_SOCKETS (default 50,000); gives `idle_sockets_held` and the
+//!   server's resident memory per socket, `idle_socket_bytes`.
+//!
 //! Runs on SQLite, then on PostgreSQL when SHOPDESK_BENCH_PG_URL names a server (figures
 //! with a `_pg` suffix). Run by `scripts/bench` (release build), which starts a throwaway
 //! PostgreSQL. Prints `name value unit` lines. Knobs: BENCH_CHATS, BENCH_ROUNDS,
@@ -47,6 +51,124 @@ async fn main() {
             .expect("scratch database");
         run_backend(Some(url), "_pg").await;
     }
+    idle_sockets(knob("BENCH_IDLE_SOCKETS", 50_000)).await;
+}
+
+/// Resident memory of a process, from /proc (Linux).
+fn resident_bytes(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmRSS:"))
+                .and_then(|value| {
+                    value
+                        .trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                })
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
+/// Opens idle widget sockets against a separate `shopdesk` process until `wanted` are
+/// held or the machine refuses more; prints how many and the server's memory per socket.
+async fn idle_sockets(wanted: usize) {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+    const SECRET: &str = "bench-identity-secret-0123456789";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_shopdesk"))
+        .env("SHOPDESK_ADDR", "127.0.0.1:0")
+        .env("SHOPDESK_DEMO_ADDR", "off")
+        .env("SHOPDESK_DATA_DIR", dir.path())
+        .env("SHOPDESK_IDENTITY_SECRET", SECRET)
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("server starts");
+    let pid = child.id().expect("pid");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut port = 0u16;
+    while let Ok(Some(line)) = lines.next_line().await {
+        if let Some(url) = line.trim().strip_prefix("Helpdesk (agents):") {
+            port = url
+                .trim()
+                .trim_end_matches('/')
+                .rsplit(':')
+                .next()
+                .and_then(|p| p.parse().ok())
+                .expect("port");
+            break;
+        }
+    }
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+
+    // A hundred shoppers, each with many tabs open.
+    let http = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for shopper in 0..100 {
+        let id = format!("idle-{shopper}");
+        let session: protocol::WidgetSession = http
+            .post(format!("http://127.0.0.1:{port}/api/widget/session"))
+            .json(&serde_json::json!({
+                "customer_id": id,
+                "name": "Idle",
+                "signature": server::identity::sign(SECRET, &id),
+            }))
+            .send()
+            .await
+            .expect("session")
+            .json()
+            .await
+            .expect("session json");
+        tokens.push(session.token.expect("token"));
+    }
+
+    let baseline = resident_bytes(pid);
+    let mut held = Vec::with_capacity(wanted);
+    for index in 0..wanted {
+        // Spread the clients over loopback addresses: one source address has ~28k ports.
+        let source = std::net::Ipv4Addr::new(127, 0, 1 + (index / 20_000) as u8, 1);
+        let Ok(socket) = tokio::net::TcpSocket::new_v4() else {
+            break;
+        };
+        if socket.bind((source, 0).into()).is_err() {
+            break;
+        }
+        let Ok(mut stream) = socket.connect(([127, 0, 0, 1], port).into()).await else {
+            break;
+        };
+        let request = format!(
+            "GET /ws/widget?token={} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
+             Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+             Sec-WebSocket-Version: 13\r\n\r\n",
+            tokens[index % tokens.len()]
+        );
+        if stream.write_all(request.as_bytes()).await.is_err() {
+            break;
+        }
+        let mut response = [0u8; 12];
+        if stream.read_exact(&mut response).await.is_err() || &response[9..12] != b"101" {
+            break;
+        }
+        held.push(stream);
+    }
+    // The last few upgrades may still be settling in; over thousands of sockets that is noise.
+    let settled = resident_bytes(pid);
+    println!("idle_sockets_held {} count", held.len());
+    if !held.is_empty() {
+        println!(
+            "idle_socket_bytes {:.0} bytes",
+            settled.saturating_sub(baseline) as f64 / held.len() as f64
+        );
+    }
+    drop(held);
+    let _ = child.kill().await;
 }
 
 /// Both phases on a fresh database; prints the figures with `suffix`.
