@@ -140,22 +140,24 @@ async fn idle_sockets(wanted: usize) {
         if socket.bind((source, 0).into()).is_err() {
             break;
         }
-        let Ok(mut stream) = socket.connect(([127, 0, 0, 1], port).into()).await else {
+        // A server out of descriptors leaves connections unaccepted in its backlog: give
+        // each handshake a deadline and stop at the first that misses it.
+        let handshake = async {
+            let mut stream = socket.connect(([127, 0, 0, 1], port).into()).await.ok()?;
+            let request = format!(
+                "GET /ws/widget?token={} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
+                 Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+                 Sec-WebSocket-Version: 13\r\n\r\n",
+                tokens[index % tokens.len()]
+            );
+            stream.write_all(request.as_bytes()).await.ok()?;
+            let mut response = [0u8; 12];
+            stream.read_exact(&mut response).await.ok()?;
+            (&response[9..12] == b"101").then_some(stream)
+        };
+        let Ok(Some(stream)) = tokio::time::timeout(Duration::from_secs(2), handshake).await else {
             break;
         };
-        let request = format!(
-            "GET /ws/widget?token={} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
-             Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
-             Sec-WebSocket-Version: 13\r\n\r\n",
-            tokens[index % tokens.len()]
-        );
-        if stream.write_all(request.as_bytes()).await.is_err() {
-            break;
-        }
-        let mut response = [0u8; 12];
-        if stream.read_exact(&mut response).await.is_err() || &response[9..12] != b"101" {
-            break;
-        }
         held.push(stream);
     }
     // The last few upgrades may still be settling in; over thousands of sockets that is noise.
