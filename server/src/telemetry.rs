@@ -1,7 +1,8 @@
 //! Metrics in the Prometheus text format, served at `/metrics`.
 //!
 //! Recorded where things happen (sockets opened and closed, messages stored, the time
-//! from a frame's arrival to its publication); database pool use is read at scrape time.
+//! from a frame's arrival to its publication); database pool use and the hub's topic
+//! count are read at scrape time.
 //! `/metrics` answers requests from loopback, or anywhere with the bearer token set in
 //! `SHOPDESK_METRICS_TOKEN`: the figures are operational, not public.
 
@@ -21,6 +22,7 @@ pub const MESSAGES_STORED: &str = "shopdesk_messages_stored_total";
 pub const DELIVERY_SECONDS: &str = "shopdesk_delivery_seconds";
 pub const RESYNCS: &str = "shopdesk_cross_node_resyncs_total";
 pub const POOL_CONNECTIONS: &str = "shopdesk_db_pool_connections";
+pub const HUB_TOPICS: &str = "shopdesk_hub_topics";
 
 /// Bucket bounds for the delivery histogram, in seconds (0.5 ms to 2.5 s).
 const DELIVERY_BUCKETS: [f64; 12] = [
@@ -87,6 +89,7 @@ pub async fn get_metrics(
         metrics::gauge!(POOL_CONNECTIONS, "pool" => pool, "state" => "idle").set(idle);
         metrics::gauge!(POOL_CONNECTIONS, "pool" => pool, "state" => "in_use").set(size - idle);
     }
+    metrics::gauge!(HUB_TOPICS).set(state.fanout.hub().topic_count() as f64);
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle().render(),
