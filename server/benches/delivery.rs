@@ -1,7 +1,8 @@
 //! Shopper→agent delivery through the real server: shoppers send over their widget
 //! sockets, one agent socket receives, and each message's time from the shopper's send
 //! to the agent's receipt is recorded. Two phases per backend:
-//! - **paced**: many chats, each sending a message every second (live traffic); gives
+//! - **paced**: many chats (1,000), each sending a message every few seconds (live
+//!   traffic); gives
 //!   `delivery_p50_ms` / `delivery_p99_ms`;
 //! - **saturated**: shoppers send as fast as acks come back; gives `messages_per_s`.
 //!
@@ -11,7 +12,7 @@
 //!
 //! Runs on SQLite, then on PostgreSQL when SHOPDESK_BENCH_PG_URL names a server (figures
 //! with a `_pg` suffix). Run by `scripts/bench` (release build), which starts a throwaway
-//! PostgreSQL. Prints `name value unit` lines. Knobs: BENCH_CHATS, BENCH_ROUNDS,
+//! PostgreSQL. Prints `name value unit` lines. Knobs: BENCH_CHATS, BENCH_ROUNDS, BENCH_PACE_MS,
 //! BENCH_SATURATING_SHOPPERS, BENCH_SATURATING_EACH.
 
 use std::{
@@ -25,9 +26,6 @@ use protocol::{ClientFrame, ServerFrame};
 use server::{config::Secret, store::Store, Application, Config};
 use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue, Message};
-
-/// Time between two messages of one paced chat.
-const PACE: Duration = Duration::from_secs(1);
 
 fn knob(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -43,7 +41,7 @@ fn percentile(sorted: &[f64], fraction: f64) -> f64 {
 
 #[tokio::main]
 async fn main() {
-    println!("delivery_chats {} count", knob("BENCH_CHATS", 200));
+    println!("delivery_chats {} count", knob("BENCH_CHATS", 1000));
     run_backend(None, "").await;
     if let Ok(admin_url) = std::env::var("SHOPDESK_BENCH_PG_URL") {
         let url = server::store::create_scratch_database(&admin_url)
@@ -210,9 +208,9 @@ async fn run_backend(database_url: Option<String>, suffix: &str) {
     let paced = target
         .drive(
             "paced",
-            knob("BENCH_CHATS", 200),
-            knob("BENCH_ROUNDS", 5),
-            Some(PACE),
+            knob("BENCH_CHATS", 1000),
+            knob("BENCH_ROUNDS", 3),
+            Some(Duration::from_millis(knob("BENCH_PACE_MS", 3000) as u64)),
         )
         .await;
     let mut latencies = paced.latencies;
