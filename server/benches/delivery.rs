@@ -21,6 +21,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+#[path = "../tests/support/node.rs"]
+mod node;
+
 use futures_util::{SinkExt, StreamExt};
 use protocol::{ClientFrame, ServerFrame};
 use server::{config::Secret, store::Store, Application, Config};
@@ -75,36 +78,13 @@ fn resident_bytes(pid: u32) -> u64 {
 /// Opens idle widget sockets against a separate `shopdesk` process until `wanted` are
 /// held or the machine refuses more; prints how many and the server's memory per socket.
 async fn idle_sockets(wanted: usize) {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     const SECRET: &str = "bench-identity-secret-0123456789";
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_shopdesk"))
-        .env("SHOPDESK_ADDR", "127.0.0.1:0")
-        .env("SHOPDESK_DEMO_ADDR", "off")
-        .env("SHOPDESK_DATA_DIR", dir.path())
-        .env("SHOPDESK_IDENTITY_SECRET", SECRET)
-        .env("RUST_LOG", "error")
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("server starts");
+    let node = node::start_node(dir.path(), SECRET, &[("RUST_LOG", "error")]).await;
+    let (mut child, port) = (node.child, node.port);
     let pid = child.id().expect("pid");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let mut port = 0u16;
-    while let Ok(Some(line)) = lines.next_line().await {
-        if let Some(url) = line.trim().strip_prefix("Helpdesk (agents):") {
-            port = url
-                .trim()
-                .trim_end_matches('/')
-                .rsplit(':')
-                .next()
-                .and_then(|p| p.parse().ok())
-                .expect("port");
-            break;
-        }
-    }
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
     // A hundred shoppers, each with many tabs open.
     let http = reqwest::Client::new();

@@ -6,15 +6,11 @@
 //! Runs in the PostgreSQL pass of scripts/test, which sets SHOPDESK_TEST_PG_URL (the test
 //! fails without it rather than passing vacuously).
 
-use std::{process::Stdio, time::Duration};
+use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use protocol::{ClientFrame, ServerFrame, WidgetSession};
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    net::TcpStream,
-    process::{Child, Command},
-};
+use tokio::net::TcpStream;
 use tokio_tungstenite::{
     tungstenite::{client::IntoClientRequest, http::HeaderValue, Message},
     MaybeTlsStream, WebSocketStream,
@@ -25,46 +21,13 @@ const TIMEOUT: Duration = Duration::from_secs(15);
 /// The message in flight when its node is killed.
 const UNACKED: &str = "Are you still there?";
 
-struct Node {
-    child: Child,
-    port: u16,
-}
+#[path = "support/node.rs"]
+mod node;
 
-/// Starts `shopdesk` on a random port and returns once it has printed its address
-/// (by then it listens for HTTP and for the other nodes' notices).
-async fn start_node(database_url: &str, data_dir: &std::path::Path) -> Node {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shopdesk"))
-        .env("SHOPDESK_ADDR", "127.0.0.1:0")
-        .env("SHOPDESK_DEMO_ADDR", "off")
-        .env("SHOPDESK_DATA_DIR", data_dir)
-        .env("DATABASE_URL", database_url)
-        .env("SHOPDESK_IDENTITY_SECRET", SECRET)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let port = tokio::time::timeout(TIMEOUT, async {
-        while let Some(line) = lines.next_line().await.expect("read stdout") {
-            if let Some(url) = line.trim().strip_prefix("Helpdesk (agents):") {
-                let url = url.trim().trim_end_matches('/');
-                return url
-                    .rsplit(':')
-                    .next()
-                    .expect("port")
-                    .parse::<u16>()
-                    .expect("port number");
-            }
-        }
-        panic!("node exited before printing its address");
-    })
-    .await
-    .expect("node prints its address in time");
-    // Keep draining stdout so the node never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Node { child, port }
+use node::{start_node, Node};
+
+async fn start_cluster_node(database_url: &str, data_dir: &std::path::Path) -> Node {
+    start_node(data_dir, SECRET, &[("DATABASE_URL", database_url)]).await
 }
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -131,8 +94,8 @@ async fn chats_span_nodes_and_survive_a_killed_node() {
         .await
         .expect("scratch database");
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut node_a = start_node(&database_url, dir.path()).await;
-    let node_b = start_node(&database_url, dir.path()).await;
+    let mut node_a = start_cluster_node(&database_url, dir.path()).await;
+    let node_b = start_cluster_node(&database_url, dir.path()).await;
     let http = reqwest::Client::new();
 
     // The agent logs in and connects through node B.
