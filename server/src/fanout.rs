@@ -35,10 +35,6 @@ enum Notice {
         seq: i64,
         customer_id: String,
     },
-    Ticket {
-        node: String,
-        conversation_id: String,
-    },
 }
 
 /// A node's subscription to the other nodes' notices (PostgreSQL only).
@@ -69,29 +65,20 @@ impl Fanout {
         &self.hub
     }
 
-    /// A message was committed: tell its audiences here and on the other nodes, then
-    /// refresh the ticket's inbox row everywhere.
+    /// A message was committed: tell its audiences here and on the other nodes, and
+    /// refresh the ticket's inbox row everywhere. One notice covers both, since every
+    /// NOTIFY takes a cluster-wide lock at commit.
     pub async fn message_stored(&self, customer_id: &str, message: &Message) {
         self.hub.publish(Event::Message {
             customer_id: customer_id.to_owned(),
             message: message.clone(),
         });
+        self.publish_ticket(&message.conversation_id).await;
         self.notify(&Notice::Message {
             node: self.node.to_string(),
             conversation_id: message.conversation_id.clone(),
             seq: message.seq,
             customer_id: customer_id.to_owned(),
-        })
-        .await;
-        self.ticket_changed(&message.conversation_id).await;
-    }
-
-    /// A ticket's summary changed: refresh its inbox row on every node.
-    pub async fn ticket_changed(&self, conversation_id: &str) {
-        self.publish_ticket(conversation_id).await;
-        self.notify(&Notice::Ticket {
-            node: self.node.to_string(),
-            conversation_id: conversation_id.to_owned(),
         })
         .await;
     }
@@ -194,26 +181,26 @@ impl Fanout {
             return;
         };
         match notice {
-            Notice::Message { node, .. } | Notice::Ticket { node, .. } if *node == *self.node => {}
+            Notice::Message { node, .. } if *node == *self.node => {}
             Notice::Message {
                 conversation_id,
                 seq,
                 customer_id,
                 ..
-            } => match self.store.message_at(&conversation_id, seq).await {
-                Ok(Some(message)) => self.hub.publish(Event::Message {
-                    customer_id,
-                    message,
-                }),
-                Ok(None) => {}
-                Err(error) => {
-                    tracing::warn!(error = %error, "loading a notified message failed");
-                    self.resync_everyone();
+            } => {
+                match self.store.message_at(&conversation_id, seq).await {
+                    Ok(Some(message)) => self.hub.publish(Event::Message {
+                        customer_id,
+                        message,
+                    }),
+                    Ok(None) => {}
+                    Err(error) => {
+                        tracing::warn!(error = %error, "loading a notified message failed");
+                        self.resync_everyone();
+                    }
                 }
-            },
-            Notice::Ticket {
-                conversation_id, ..
-            } => self.publish_ticket(&conversation_id).await,
+                self.publish_ticket(&conversation_id).await;
+            }
         }
     }
 }
