@@ -83,29 +83,17 @@ async fn idle_sockets(wanted: usize) {
     const SECRET: &str = "bench-identity-secret-0123456789";
     let dir = tempfile::tempdir().expect("temp dir");
     let node = node::start_node(dir.path(), SECRET, &[("RUST_LOG", "error")]).await;
-    let (mut child, port) = (node.child, node.port);
-    let pid = child.id().expect("pid");
-
     // A hundred shoppers, each with many tabs open.
     let http = reqwest::Client::new();
     let mut tokens = Vec::new();
     for shopper in 0..100 {
-        let id = format!("idle-{shopper}");
-        let session: protocol::WidgetSession = http
-            .post(format!("http://127.0.0.1:{port}/api/widget/session"))
-            .json(&serde_json::json!({
-                "customer_id": id,
-                "name": "Idle",
-                "signature": server::identity::sign(SECRET, &id),
-            }))
-            .send()
-            .await
-            .expect("session")
-            .json()
-            .await
-            .expect("session json");
-        tokens.push(session.token.expect("token"));
+        tokens.push(
+            node.widget_token(&http, SECRET, &format!("idle-{shopper}"), "Idle")
+                .await,
+        );
     }
+    let (mut child, port) = (node.child, node.port);
+    let pid = child.id().expect("pid");
 
     let baseline = resident_bytes(pid);
     let mut held = Vec::with_capacity(wanted);

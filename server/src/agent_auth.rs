@@ -25,6 +25,17 @@ impl From<AgentRecord> for AgentProfile {
     }
 }
 
+impl From<AgentProfile> for AgentRecord {
+    fn from(agent: AgentProfile) -> Self {
+        AgentRecord {
+            id: agent.id,
+            name: agent.name,
+            email: agent.email,
+            role: agent.role,
+        }
+    }
+}
+
 /// The session token from the request's cookies.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
     headers

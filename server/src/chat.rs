@@ -109,6 +109,14 @@ pub enum Peer {
 }
 
 impl Peer {
+    /// `"shopper"` or `"agent"`, for metric labels.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Peer::Shopper(_) => "shopper",
+            Peer::Agent(_) => "agent",
+        }
+    }
+
     fn sender(&self) -> Sender {
         match self {
             Peer::Shopper(customer) => Sender::Shopper {
@@ -150,11 +158,7 @@ pub async fn post_message(
     fanout
         .message_stored(&appended.customer_id, &appended.message)
         .await;
-    let author = match peer {
-        Peer::Shopper(_) => "shopper",
-        Peer::Agent(_) => "agent",
-    };
-    telemetry::message_stored(author, started.elapsed());
+    telemetry::message_stored(peer.kind(), started.elapsed());
     Ok(appended.message)
 }
 

@@ -27,7 +27,6 @@ use crate::{
     chat::{self, Peer},
     hub::{Event, Topic},
     state::AppState,
-    store::AgentRecord,
     telemetry::SocketGauge,
 };
 
@@ -84,13 +83,7 @@ pub async fn agent_socket(
     let Some(agent) = current.agent else {
         return (StatusCode::UNAUTHORIZED, "log in first").into_response();
     };
-    let agent = AgentRecord {
-        id: agent.id,
-        email: agent.email,
-        name: agent.name,
-        role: agent.role,
-    };
-    upgrade_socket(upgrade, state, Peer::Agent(agent))
+    upgrade_socket(upgrade, state, Peer::Agent(agent.into()))
 }
 
 fn upgrade_socket(upgrade: WebSocketUpgrade, state: AppState, peer: Peer) -> Response {
@@ -109,10 +102,7 @@ fn topic_of(peer: &Peer) -> Topic {
 }
 
 async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer) {
-    let _gauge = SocketGauge::open(match peer {
-        Peer::Shopper(_) => "shopper",
-        Peer::Agent(_) => "agent",
-    });
+    let _gauge = SocketGauge::open(peer.kind());
     let mut events = state.fanout.hub().subscribe(topic_of(&peer));
     let mut shutdown = state.shutdown.clone();
     let (mut sink, mut stream) = socket.split();

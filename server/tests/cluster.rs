@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use protocol::{ClientFrame, ServerFrame, WidgetSession};
+use protocol::{ClientFrame, ServerFrame};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
     tungstenite::{client::IntoClientRequest, http::HeaderValue, Message},
@@ -127,24 +127,7 @@ async fn chats_span_nodes_and_survive_a_killed_node() {
         .expect("agent socket");
 
     // The shopper opens a session and a socket on node A.
-    let session: WidgetSession = http
-        .post(format!(
-            "http://127.0.0.1:{}/api/widget/session",
-            node_a.port
-        ))
-        .json(&serde_json::json!({
-            "customer_id": "9001",
-            "name": "Ana",
-            "email": "ana@example.com",
-            "signature": server::identity::sign(SECRET, "9001"),
-        }))
-        .send()
-        .await
-        .expect("session")
-        .json()
-        .await
-        .expect("session json");
-    let token = session.token.expect("token");
+    let token = node_a.widget_token(&http, SECRET, "9001", "Ana").await;
     let (mut shopper, _) = tokio_tungstenite::connect_async(format!(
         "ws://127.0.0.1:{}/ws/widget?token={token}",
         node_a.port

@@ -25,6 +25,7 @@ use std::{path::Path, time::Duration};
 
 use sqlx::{
     any::{AnyConnectOptions, AnyPoolOptions},
+    migrate::Migrator,
     AnyPool, ConnectOptions, Executor,
 };
 
@@ -71,6 +72,10 @@ pub struct Store {
     group_commit: Option<writer::GroupCommit>,
 }
 
+/// The schema, per backend, embedded once in the binary.
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
 /// Per-connection SQLite settings. `journal_mode` is stored in the file (set by the
 /// writer); the others hold per connection.
 const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
@@ -104,7 +109,7 @@ impl Store {
         let writer = sqlite_pool(1, SQLITE_WRITER_PRAGMAS)
             .connect_with(quiet(&url("rwc"))?)
             .await?;
-        sqlx::migrate!("migrations/sqlite").run(&writer).await?;
+        SQLITE_MIGRATIONS.run(&writer).await?;
         let reader = sqlite_pool(4, SQLITE_READER_PRAGMAS)
             .connect_with(quiet(&url("ro"))?)
             .await?;
@@ -124,7 +129,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(quiet(url)?)
             .await?;
-        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        POSTGRES_MIGRATIONS.run(&pool).await?;
         Ok(Store {
             backend: Backend::Postgres,
             writer: pool.clone(),
@@ -147,8 +152,8 @@ impl Store {
     /// Whether the database answers and has every migration this build knows applied.
     pub async fn check_ready(&self) -> Result<bool, StoreError> {
         let known = match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").migrations.len(),
-            Backend::Postgres => sqlx::migrate!("migrations/postgres").migrations.len(),
+            Backend::Sqlite => SQLITE_MIGRATIONS.migrations.len(),
+            Backend::Postgres => POSTGRES_MIGRATIONS.migrations.len(),
         };
         let (applied,): (i64,) =
             sqlx::query_as("SELECT COUNT(*) FROM _sqlx_migrations WHERE success")

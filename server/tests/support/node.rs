@@ -13,6 +13,34 @@ pub struct Node {
     pub port: u16,
 }
 
+impl Node {
+    /// Opens a widget session for a customer signed with `identity_secret` and returns
+    /// its bearer token, as the widget on a storefront does.
+    pub async fn widget_token(
+        &self,
+        http: &reqwest::Client,
+        identity_secret: &str,
+        customer_id: &str,
+        name: &str,
+    ) -> String {
+        let session: protocol::WidgetSession = http
+            .post(format!("http://127.0.0.1:{}/api/widget/session", self.port))
+            .json(&protocol::WidgetSessionRequest {
+                customer_id: Some(customer_id.to_owned()),
+                name: Some(name.to_owned()),
+                signature: Some(server::identity::sign(identity_secret, customer_id)),
+                ..protocol::WidgetSessionRequest::default()
+            })
+            .send()
+            .await
+            .expect("session")
+            .json()
+            .await
+            .expect("session json");
+        session.token.expect("a signed customer gets a token")
+    }
+}
+
 /// Starts `shopdesk` on a random port with the demo storefront off, `data_dir` for
 /// SQLite, `identity_secret`, and `extra` variables (e.g. `DATABASE_URL`). Returns once
 /// it has printed its address (by then it accepts connections and, on PostgreSQL,
