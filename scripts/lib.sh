@@ -49,6 +49,23 @@ ensure_wasm_tools() {
   fi
 }
 
+# A Python virtualenv with aiosmtpd (from PyPI): the real SMTP server the email tests
+# talk to. Exports SHOPDESK_TEST_PYTHON for them.
+AIOSMTPD_VERSION=1.4.6
+ensure_test_python() {
+  local venv="$SHOPDESK_CACHE/venv"
+  if ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+    step "Installing aiosmtpd $AIOSMTPD_VERSION (PyPI) for the email tests"
+    command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv
+    if ! python3 -m venv "$venv" 2>/dev/null; then
+      apt_install python3-venv
+      python3 -m venv "$venv"
+    fi
+    "$venv/bin/pip" install --quiet "aiosmtpd==$AIOSMTPD_VERSION"
+  fi
+  export SHOPDESK_TEST_PYTHON="$venv/bin/python"
+}
+
 optimise_wasm() {
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-reference-types --enable-multivalue --enable-sign-ext "$1" -o "$1"

@@ -3,10 +3,15 @@
 
 use leptos::prelude::*;
 use leptos::server_fn::{
-    codec::JsonEncoding,
+    codec::{Json, JsonEncoding},
     error::{FromServerFnError, ServerFnErrorErr},
 };
-use protocol::{TicketSummary, TicketThread};
+use protocol::{
+    settings::{
+        BusinessHours, Faq, FaqInput, FieldError, GeneralSettings, Role, Team, WebChatSettings,
+    },
+    TicketSummary, TicketThread,
+};
 use serde::{Deserialize, Serialize};
 
 /// What a server function can fail with, as the helpdesk shows it.
@@ -16,8 +21,13 @@ pub enum ApiError {
     Unauthorized,
     #[error("{0}")]
     Invalid(String),
-    #[error("That ticket does not exist.")]
+    #[error("That does not exist (any more).")]
     NotFound,
+    #[error("Only owners and admins can change this.")]
+    Forbidden,
+    /// Form fields with problems; the form shows each beside its field.
+    #[error("Please correct the highlighted fields.")]
+    Fields(Vec<FieldError>),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("Cannot reach the server. Check your connection and try again.")]
@@ -47,6 +57,77 @@ pub struct AgentProfile {
     pub role: String,
 }
 
+impl ApiError {
+    /// The message for `field`, when the error is about form fields.
+    pub fn field(&self, field: &str) -> Option<String> {
+        match self {
+            ApiError::Fields(errors) => errors
+                .iter()
+                .find(|error| error.field == field || error.field.starts_with(&format!("{field}[")))
+                .map(|error| error.message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        ApiError::Fields(errors)
+    }
+}
+
+impl AgentProfile {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Agent)
+    }
+}
+
+/// Settings → General, with the identity secret's state (never the secret itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneralPage {
+    pub settings: GeneralSettings,
+    /// Set by `SHOPDESK_IDENTITY_SECRET`: rotated by the server's operator, not here.
+    pub secret_from_config: bool,
+    pub secret_rotated_at: Option<i64>,
+    /// The previous secret still works until then.
+    pub previous_secret_valid_until: Option<i64>,
+    /// Where the widget script is served, for the embed snippet.
+    pub widget_script_url: String,
+}
+
+/// Settings → Business hours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HoursPage {
+    pub hours: BusinessHours,
+    pub time_zones: Vec<String>,
+    pub open_now: bool,
+    pub next_open_at: Option<i64>,
+}
+
+/// Settings → Notifications, for the agent who asks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationsPage {
+    pub new_ticket_emails: bool,
+    pub email: String,
+    /// `None` when the server has no SMTP configured: nothing can be sent.
+    pub sender: Option<String>,
+}
+
+/// A new invitation: the link to share (shown once) and whether it was emailed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteLink {
+    pub link: String,
+    pub emailed: bool,
+}
+
+/// What an invitation link offers, for the accept page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteDetails {
+    pub email: String,
+    pub role: Role,
+    pub store_name: String,
+}
+
 /// Shortest password accepted for an agent account.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -63,12 +144,7 @@ pub fn validate_owner_form(
             "Enter your name (up to 100 characters).".into(),
         ));
     }
-    let looks_like_email = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.contains(char::is_whitespace);
-    if !looks_like_email {
+    if !looks_like_email(&email) {
         return Err(ApiError::Invalid("Enter a valid email address.".into()));
     }
     let length = password.chars().count();
@@ -141,6 +217,179 @@ pub async fn mark_read(id: String, seq: i64) -> Result<(), ApiError> {
     ssr::backend()?.mark_read(&agent, &id, seq).await
 }
 
+// ---- Settings (reading: any agent; changing: owners and admins) ----
+
+#[server(endpoint = "settings/web_chat", input = Json)]
+pub async fn get_web_chat() -> Result<WebChatSettings, ApiError> {
+    ssr::agent().await?;
+    ssr::backend()?.web_chat().await
+}
+
+#[server(endpoint = "settings/save_web_chat", input = Json)]
+pub async fn save_web_chat(settings: WebChatSettings) -> Result<WebChatSettings, ApiError> {
+    ssr::admin().await?;
+    let settings = settings.validated()?;
+    ssr::backend()?.save_web_chat(settings).await
+}
+
+#[server(endpoint = "settings/general", input = Json)]
+pub async fn get_general() -> Result<GeneralPage, ApiError> {
+    ssr::agent().await?;
+    ssr::backend()?.general_page().await
+}
+
+#[server(endpoint = "settings/save_general", input = Json)]
+pub async fn save_general(settings: GeneralSettings) -> Result<GeneralPage, ApiError> {
+    ssr::admin().await?;
+    let settings = settings.validated()?;
+    ssr::backend()?.save_general(settings).await
+}
+
+/// Replaces the identity secret; returns the new one, shown this once.
+#[server(endpoint = "settings/rotate_secret", input = Json)]
+pub async fn rotate_identity_secret() -> Result<String, ApiError> {
+    ssr::admin().await?;
+    ssr::backend()?.rotate_identity_secret().await
+}
+
+#[server(endpoint = "settings/faqs", input = Json)]
+pub async fn list_faqs() -> Result<Vec<Faq>, ApiError> {
+    ssr::agent().await?;
+    ssr::backend()?.faqs().await
+}
+
+#[server(endpoint = "settings/create_faq", input = Json)]
+pub async fn create_faq(input: FaqInput) -> Result<Faq, ApiError> {
+    ssr::admin().await?;
+    let input = input.validated()?;
+    ssr::backend()?.create_faq(input).await
+}
+
+#[server(endpoint = "settings/update_faq", input = Json)]
+pub async fn update_faq(id: String, input: FaqInput) -> Result<(), ApiError> {
+    ssr::admin().await?;
+    let input = input.validated()?;
+    ssr::backend()?.update_faq(&id, input).await
+}
+
+#[server(endpoint = "settings/delete_faq", input = Json)]
+pub async fn delete_faq(id: String) -> Result<(), ApiError> {
+    ssr::admin().await?;
+    ssr::backend()?.delete_faq(&id).await
+}
+
+/// Puts every FAQ in the order of `ids`.
+#[server(endpoint = "settings/reorder_faqs", input = Json)]
+pub async fn reorder_faqs(ids: Vec<String>) -> Result<(), ApiError> {
+    ssr::admin().await?;
+    ssr::backend()?.reorder_faqs(ids).await
+}
+
+#[server(endpoint = "settings/business_hours", input = Json)]
+pub async fn get_business_hours() -> Result<HoursPage, ApiError> {
+    ssr::agent().await?;
+    ssr::backend()?.hours_page().await
+}
+
+#[server(endpoint = "settings/save_business_hours", input = Json)]
+pub async fn save_business_hours(hours: BusinessHours) -> Result<HoursPage, ApiError> {
+    ssr::admin().await?;
+    ssr::backend()?.save_hours(hours).await
+}
+
+#[server(endpoint = "settings/team", input = Json)]
+pub async fn get_team() -> Result<Team, ApiError> {
+    ssr::agent().await?;
+    ssr::backend()?.team().await
+}
+
+#[server(endpoint = "settings/invite", input = Json)]
+pub async fn invite_agent(email: String, role: Role) -> Result<InviteLink, ApiError> {
+    let admin = ssr::admin().await?;
+    let email = email.trim().to_ascii_lowercase();
+    if !looks_like_email(&email) {
+        return Err(ApiError::Fields(vec![FieldError::new(
+            "email",
+            "Enter a valid email address.",
+        )]));
+    }
+    if !admin.role().may_change(role, Some(role)) || role == Role::Owner {
+        return Err(ApiError::Fields(vec![FieldError::new(
+            "role",
+            "Invite as admin or agent.",
+        )]));
+    }
+    ssr::backend()?.invite(&admin, &email, role).await
+}
+
+#[server(endpoint = "settings/revoke_invite", input = Json)]
+pub async fn revoke_invite(id: String) -> Result<(), ApiError> {
+    ssr::admin().await?;
+    ssr::backend()?.revoke_invite(&id).await
+}
+
+#[server(endpoint = "settings/set_role", input = Json)]
+pub async fn set_agent_role(id: String, role: Role) -> Result<(), ApiError> {
+    let admin = ssr::admin().await?;
+    if admin.id == id {
+        return Err(ApiError::Invalid("You cannot change your own role.".into()));
+    }
+    ssr::backend()?.set_role(&admin, &id, role).await
+}
+
+#[server(endpoint = "settings/set_active", input = Json)]
+pub async fn set_agent_active(id: String, active: bool) -> Result<(), ApiError> {
+    let admin = ssr::admin().await?;
+    if admin.id == id {
+        return Err(ApiError::Invalid("You cannot deactivate yourself.".into()));
+    }
+    ssr::backend()?.set_active(&admin, &id, active).await
+}
+
+#[server(endpoint = "settings/notifications", input = Json)]
+pub async fn get_notifications() -> Result<NotificationsPage, ApiError> {
+    let agent = ssr::agent().await?;
+    ssr::backend()?.notifications(&agent).await
+}
+
+/// Every agent sets their own notifications.
+#[server(endpoint = "settings/save_notifications", input = Json)]
+pub async fn save_notifications(new_ticket_emails: bool) -> Result<NotificationsPage, ApiError> {
+    let agent = ssr::agent().await?;
+    ssr::backend()?
+        .set_notifications(&agent, new_ticket_emails)
+        .await
+}
+
+#[server(endpoint = "load_invite", input = Json)]
+pub async fn load_invite(token: String) -> Result<InviteDetails, ApiError> {
+    if token.is_empty() || token.len() > 128 {
+        return Err(ApiError::NotFound);
+    }
+    ssr::backend()?.invite_details(&token).await
+}
+
+/// Joins the team through an invitation link, and logs in.
+#[server(endpoint = "accept_invite")]
+pub async fn accept_invite(token: String, name: String, password: String) -> Result<(), ApiError> {
+    let backend = ssr::backend()?;
+    let details = backend.invite_details(&token).await?;
+    let (name, _) = validate_owner_form(&name, &details.email, &password)?;
+    let session = backend.accept_invite(&token, &name, &password).await?;
+    ssr::set_cookie(&backend.session_cookie(Some(&session)));
+    leptos_axum::redirect("/inbox");
+    Ok(())
+}
+
+/// A plausible email address (the mail server has the last word).
+pub fn looks_like_email(email: &str) -> bool {
+    email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !email.contains(char::is_whitespace)
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     //! The seam between the server functions and the server's domain code.
@@ -149,9 +398,15 @@ pub mod ssr {
 
     use axum::{http::header::SET_COOKIE, http::HeaderValue, Extension};
     use leptos::prelude::*;
-    use protocol::{TicketSummary, TicketThread};
+    use protocol::{
+        settings::{BusinessHours, Faq, FaqInput, GeneralSettings, Role, Team, WebChatSettings},
+        TicketSummary, TicketThread,
+    };
 
-    use super::{AgentProfile, ApiError};
+    use super::{
+        AgentProfile, ApiError, GeneralPage, HoursPage, InviteDetails, InviteLink,
+        NotificationsPage,
+    };
 
     /// What the server functions need from the server. The server implements it and
     /// provides an `Arc<dyn Backend>` as context to rendering and to server functions.
@@ -175,6 +430,53 @@ pub mod ssr {
         ) -> Result<TicketThread, ApiError>;
         async fn mark_read(&self, agent: &AgentProfile, id: &str, seq: i64)
             -> Result<(), ApiError>;
+
+        // Settings: inputs arrive validated, and the caller checked the role.
+        async fn web_chat(&self) -> Result<WebChatSettings, ApiError>;
+        async fn save_web_chat(
+            &self,
+            settings: WebChatSettings,
+        ) -> Result<WebChatSettings, ApiError>;
+        async fn general_page(&self) -> Result<GeneralPage, ApiError>;
+        async fn save_general(&self, settings: GeneralSettings) -> Result<GeneralPage, ApiError>;
+        async fn rotate_identity_secret(&self) -> Result<String, ApiError>;
+        async fn faqs(&self) -> Result<Vec<Faq>, ApiError>;
+        async fn create_faq(&self, input: FaqInput) -> Result<Faq, ApiError>;
+        async fn update_faq(&self, id: &str, input: FaqInput) -> Result<(), ApiError>;
+        async fn delete_faq(&self, id: &str) -> Result<(), ApiError>;
+        async fn reorder_faqs(&self, ids: Vec<String>) -> Result<(), ApiError>;
+        async fn hours_page(&self) -> Result<HoursPage, ApiError>;
+        /// Validates too: time zones and schedules need the server's zone database.
+        async fn save_hours(&self, hours: BusinessHours) -> Result<HoursPage, ApiError>;
+        async fn team(&self) -> Result<Team, ApiError>;
+        async fn invite(
+            &self,
+            by: &AgentProfile,
+            email: &str,
+            role: Role,
+        ) -> Result<InviteLink, ApiError>;
+        async fn revoke_invite(&self, id: &str) -> Result<(), ApiError>;
+        /// Checks `by` may make the change (only owners touch owners).
+        async fn set_role(&self, by: &AgentProfile, id: &str, role: Role) -> Result<(), ApiError>;
+        async fn set_active(
+            &self,
+            by: &AgentProfile,
+            id: &str,
+            active: bool,
+        ) -> Result<(), ApiError>;
+        async fn notifications(&self, agent: &AgentProfile) -> Result<NotificationsPage, ApiError>;
+        async fn set_notifications(
+            &self,
+            agent: &AgentProfile,
+            new_ticket_emails: bool,
+        ) -> Result<NotificationsPage, ApiError>;
+        async fn invite_details(&self, token: &str) -> Result<InviteDetails, ApiError>;
+        async fn accept_invite(
+            &self,
+            token: &str,
+            name: &str,
+            password: &str,
+        ) -> Result<String, ApiError>;
     }
 
     pub type SharedBackend = Arc<dyn Backend>;
@@ -201,6 +503,16 @@ pub mod ssr {
     /// The logged-in agent, or `Unauthorized`.
     pub async fn agent() -> Result<AgentProfile, ApiError> {
         current().await?.agent.ok_or(ApiError::Unauthorized)
+    }
+
+    /// The logged-in agent if they are an owner or admin, or `Forbidden`.
+    pub async fn admin() -> Result<AgentProfile, ApiError> {
+        let agent = agent().await?;
+        if agent.role().manages() {
+            Ok(agent)
+        } else {
+            Err(ApiError::Forbidden)
+        }
     }
 
     pub fn set_cookie(cookie: &str) {

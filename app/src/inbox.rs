@@ -103,7 +103,9 @@ impl Inbox {
                 self.tickets.update(|held| merge_ticket(held, ticket));
                 None
             }
-            ServerFrame::ResumeRefused { .. } | ServerFrame::Resync => None,
+            ServerFrame::ResumeRefused { .. }
+            | ServerFrame::Resync
+            | ServerFrame::Settings { .. } => None,
         }
     }
 

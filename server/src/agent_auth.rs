@@ -93,7 +93,9 @@ pub async fn guard_pages(State(state): State<AppState>, request: Request, next: 
         && (path == "/setup"
             || path == "/login"
             || path == "/inbox"
-            || path.starts_with("/inbox/"));
+            || path.starts_with("/inbox/")
+            || path == "/settings"
+            || path.starts_with("/settings/"));
     if !is_page {
         return next.run(request).await;
     }

@@ -2,16 +2,23 @@
 //! implemented over the store. Store failures are logged here, once, and reach the
 //! helpdesk as a generic error.
 
-use app::api::{ssr::Backend, AgentProfile, ApiError};
-use protocol::{TicketSummary, TicketThread};
+use app::api::{
+    ssr::Backend, AgentProfile, ApiError, GeneralPage, HoursPage, InviteDetails, InviteLink,
+    NotificationsPage,
+};
+use protocol::{
+    settings::{BusinessHours, Faq, FaqInput, GeneralSettings, Role, Team, WebChatSettings},
+    TicketSummary, TicketThread,
+};
 
 use crate::{
     agent_auth::session_cookie,
+    settings_api,
     state::AppState,
-    store::{LoginError, StoreError},
+    store::{FaqError, LoginError, StoreError, TeamError},
 };
 
-fn internal(error: StoreError) -> ApiError {
+pub(crate) fn internal(error: StoreError) -> ApiError {
     tracing::error!(error = %error, "helpdesk request failed in the store");
     ApiError::Internal
 }
@@ -24,6 +31,26 @@ impl From<LoginError> for ApiError {
                 ApiError::Invalid("This helpdesk is already set up. Log in instead.".into())
             }
             LoginError::Store(error) => internal(error),
+        }
+    }
+}
+
+impl From<FaqError> for ApiError {
+    fn from(error: FaqError) -> Self {
+        match error {
+            FaqError::NotFound => ApiError::NotFound,
+            FaqError::TooMany => ApiError::Invalid(error.to_string()),
+            FaqError::Store(error) => internal(error),
+        }
+    }
+}
+
+impl From<TeamError> for ApiError {
+    fn from(error: TeamError) -> Self {
+        match error {
+            TeamError::NotFound => ApiError::NotFound,
+            TeamError::Refused(reason) => ApiError::Invalid(reason),
+            TeamError::Store(error) => internal(error),
         }
     }
 }
@@ -82,5 +109,143 @@ impl Backend for AppState {
             .mark_read(&agent.id, id, seq)
             .await
             .map_err(internal)
+    }
+
+    async fn web_chat(&self) -> Result<WebChatSettings, ApiError> {
+        Ok(self.settings.current().shop.web_chat.clone())
+    }
+
+    async fn save_web_chat(&self, settings: WebChatSettings) -> Result<WebChatSettings, ApiError> {
+        settings_api::save_web_chat(self, settings).await
+    }
+
+    async fn general_page(&self) -> Result<GeneralPage, ApiError> {
+        Ok(settings_api::general_page(self))
+    }
+
+    async fn save_general(&self, settings: GeneralSettings) -> Result<GeneralPage, ApiError> {
+        settings_api::save_general(self, settings).await
+    }
+
+    async fn rotate_identity_secret(&self) -> Result<String, ApiError> {
+        settings_api::rotate_identity_secret(self).await
+    }
+
+    async fn faqs(&self) -> Result<Vec<Faq>, ApiError> {
+        self.store.faqs().await.map_err(internal)
+    }
+
+    async fn create_faq(&self, input: FaqInput) -> Result<Faq, ApiError> {
+        let faq = self.store.create_faq(&input).await?;
+        self.fanout.settings_changed().await;
+        Ok(faq)
+    }
+
+    async fn update_faq(&self, id: &str, input: FaqInput) -> Result<(), ApiError> {
+        self.store.update_faq(id, &input).await?;
+        self.fanout.settings_changed().await;
+        Ok(())
+    }
+
+    async fn delete_faq(&self, id: &str) -> Result<(), ApiError> {
+        self.store.delete_faq(id).await?;
+        self.fanout.settings_changed().await;
+        Ok(())
+    }
+
+    async fn reorder_faqs(&self, ids: Vec<String>) -> Result<(), ApiError> {
+        self.store.reorder_faqs(&ids).await?;
+        self.fanout.settings_changed().await;
+        Ok(())
+    }
+
+    async fn hours_page(&self) -> Result<HoursPage, ApiError> {
+        Ok(settings_api::hours_page(self))
+    }
+
+    async fn save_hours(&self, hours: BusinessHours) -> Result<HoursPage, ApiError> {
+        settings_api::save_hours(self, hours).await
+    }
+
+    async fn team(&self) -> Result<Team, ApiError> {
+        self.store.team().await.map_err(internal)
+    }
+
+    async fn invite(
+        &self,
+        by: &AgentProfile,
+        email: &str,
+        role: Role,
+    ) -> Result<InviteLink, ApiError> {
+        settings_api::invite(self, by, email, role).await
+    }
+
+    async fn revoke_invite(&self, id: &str) -> Result<(), ApiError> {
+        Ok(self.store.revoke_invite(id).await?)
+    }
+
+    async fn set_role(&self, by: &AgentProfile, id: &str, role: Role) -> Result<(), ApiError> {
+        let target = self
+            .store
+            .member_role(id)
+            .await
+            .map_err(internal)?
+            .ok_or(ApiError::NotFound)?;
+        if !by.role().may_change(target, Some(role)) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(self.store.set_role(id, role).await?)
+    }
+
+    async fn set_active(&self, by: &AgentProfile, id: &str, active: bool) -> Result<(), ApiError> {
+        let target = self
+            .store
+            .member_role(id)
+            .await
+            .map_err(internal)?
+            .ok_or(ApiError::NotFound)?;
+        if !by.role().may_change(target, None) {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(self.store.set_active(id, active).await?)
+    }
+
+    async fn notifications(&self, agent: &AgentProfile) -> Result<NotificationsPage, ApiError> {
+        settings_api::notifications_page(self, agent).await
+    }
+
+    async fn set_notifications(
+        &self,
+        agent: &AgentProfile,
+        new_ticket_emails: bool,
+    ) -> Result<NotificationsPage, ApiError> {
+        self.store
+            .set_notify_new_tickets(&agent.id, new_ticket_emails)
+            .await
+            .map_err(internal)?;
+        settings_api::notifications_page(self, agent).await
+    }
+
+    async fn invite_details(&self, token: &str) -> Result<InviteDetails, ApiError> {
+        let invite = self
+            .store
+            .invite_by_token(token)
+            .await
+            .map_err(internal)?
+            .ok_or(ApiError::NotFound)?;
+        Ok(InviteDetails {
+            email: invite.email,
+            role: invite.role,
+            store_name: self.settings.current().shop.general.store_name.clone(),
+        })
+    }
+
+    async fn accept_invite(
+        &self,
+        token: &str,
+        name: &str,
+        password: &str,
+    ) -> Result<String, ApiError> {
+        Ok(self.store.accept_invite(token, name, password).await?)
     }
 }

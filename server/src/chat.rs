@@ -6,7 +6,8 @@
 use protocol::{Message, RejectReason, MAX_BODY_CHARS, MAX_CLIENT_ID_LEN};
 
 use crate::{
-    fanout::Fanout,
+    ids::now_ms,
+    state::AppState,
     store::{AgentRecord, AppendError, CustomerRecord, NewMessage, Sender, Store, StoreError},
     telemetry,
 };
@@ -67,6 +68,8 @@ pub enum PostError {
     NotFound,
     #[error("this conversation has ended; start a new chat")]
     Closed,
+    #[error("the chat is switched off")]
+    ChatDisabled,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -88,6 +91,7 @@ impl PostError {
             PostError::Invalid(_) => RejectReason::Invalid,
             PostError::NotFound => RejectReason::NotFound,
             PostError::Closed => RejectReason::Closed,
+            PostError::ChatDisabled => RejectReason::ChatDisabled,
             PostError::Store(_) => RejectReason::Unavailable,
         }
     }
@@ -131,10 +135,11 @@ impl Peer {
     }
 }
 
-/// Validates, stores (committed on return) and announces a message.
+/// Validates, stores (committed on return) and announces a message. A shopper's
+/// message outside business hours is answered by the away message (after, not before,
+/// the shopper's own message is acknowledged).
 pub async fn post_message(
-    store: &Store,
-    fanout: &Fanout,
+    state: &AppState,
     peer: &Peer,
     conversation_id: Option<&str>,
     client_id: &str,
@@ -143,23 +148,93 @@ pub async fn post_message(
     let started = std::time::Instant::now();
     let client_id = ClientId::parse(client_id)?;
     let body = MessageBody::parse(body)?;
-    let appended = store
+    let settings = state.settings.current();
+    let is_shopper = matches!(peer, Peer::Shopper(_));
+    if is_shopper && !settings.shop.web_chat.enabled {
+        return Err(PostError::ChatDisabled);
+    }
+    let appended = state
+        .store
         .append_message(NewMessage {
             sender: peer.sender(),
             conversation_id: conversation_id.map(str::to_owned),
             client_id: client_id.as_str().to_owned(),
             body: body.as_str().to_owned(),
+            back_at: None,
         })
         .await?;
     if appended.duplicate {
         // Announced when it was first stored; the sender only needs its ack again.
         return Ok(appended.message);
     }
-    fanout
+    state
+        .fanout
         .message_stored(&appended.customer_id, &appended.message)
         .await;
     telemetry::message_stored(peer.kind(), started.elapsed());
+    if appended.created_ticket {
+        state.worker.wake();
+    }
+    let now = now_ms();
+    if is_shopper && !settings.schedule.is_open(now) {
+        let state = state.clone();
+        let conversation_id = appended.message.conversation_id.clone();
+        let customer_id = appended.customer_id.clone();
+        let back_at = settings.schedule.next_open(now);
+        let text = settings.shop.hours.away_message.clone();
+        let name = settings.shop.general.store_name.clone();
+        tokio::spawn(async move {
+            send_away_message(
+                &state,
+                &conversation_id,
+                &customer_id,
+                &name,
+                &text,
+                back_at,
+            )
+            .await
+        });
+    }
     Ok(appended.message)
+}
+
+/// Posts the away message, once per conversation per closed period: its client id
+/// names the conversation and the reopening time, so a second shopper message in the
+/// same closed period finds it already stored.
+async fn send_away_message(
+    state: &AppState,
+    conversation_id: &str,
+    customer_id: &str,
+    store_name: &str,
+    text: &str,
+    back_at: Option<i64>,
+) {
+    let client_id = format!(
+        "away-{conversation_id}-{}",
+        back_at.map_or_else(|| "unscheduled".to_owned(), |at| at.to_string())
+    );
+    let appended = state
+        .store
+        .append_message(NewMessage {
+            sender: Sender::System {
+                name: store_name.to_owned(),
+            },
+            conversation_id: Some(conversation_id.to_owned()),
+            client_id,
+            body: text.to_owned(),
+            back_at,
+        })
+        .await;
+    match appended {
+        Ok(appended) if !appended.duplicate => {
+            state
+                .fanout
+                .message_stored(customer_id, &appended.message)
+                .await;
+        }
+        Ok(_) | Err(AppendError::Closed) => {}
+        Err(error) => tracing::warn!(error = %error, "away message could not be stored"),
+    }
 }
 
 /// The messages after `after_seq` of a conversation the peer may read.

@@ -33,6 +33,10 @@ pub enum ConfigError {
     BadOrigin { name: &'static str, value: String },
     #[error("SHOPDESK_IDENTITY_SECRET must be at least 16 characters")]
     ShortSecret,
+    #[error("SHOPDESK_SMTP_URL must start with smtp:// or smtps://")]
+    BadSmtpUrl,
+    #[error("SHOPDESK_SMTP_FROM (the notification emails' From address) must be set with SHOPDESK_SMTP_URL")]
+    MissingSmtpFrom,
     #[error("DATABASE_URL must start with postgres:// (leave it unset for SQLite in the data directory)")]
     BadDatabaseUrl,
 }
@@ -59,6 +63,10 @@ pub struct Config {
     pub store_name: String,
     /// Bearer token for `/metrics` from other hosts (loopback needs none).
     pub metrics_token: Option<Secret>,
+    /// SMTP server for notification emails (`smtp://user:pass@host:587?tls=required`).
+    pub smtp_url: Option<Secret>,
+    /// The From address of notification emails.
+    pub smtp_from: Option<String>,
 }
 
 impl Config {
@@ -75,6 +83,8 @@ impl Config {
             identity_secret: None,
             store_name: "Demo Store".to_owned(),
             metrics_token: None,
+            smtp_url: None,
+            smtp_from: None,
         }
     }
 
@@ -127,6 +137,16 @@ impl Config {
         }
         if let Some(value) = get("SHOPDESK_METRICS_TOKEN") {
             config.metrics_token = Some(Secret::new(value));
+        }
+        if let Some(value) = get("SHOPDESK_SMTP_URL") {
+            if !(value.starts_with("smtp://") || value.starts_with("smtps://")) {
+                return Err(ConfigError::BadSmtpUrl);
+            }
+            config.smtp_url = Some(Secret::new(value));
+        }
+        config.smtp_from = get("SHOPDESK_SMTP_FROM");
+        if config.smtp_url.is_some() && config.smtp_from.is_none() {
+            return Err(ConfigError::MissingSmtpFrom);
         }
         if let Some(value) = get("SHOPDESK_STORE_NAME") {
             config.store_name = value;

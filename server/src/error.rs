@@ -18,6 +18,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("origin not allowed")]
     Forbidden,
+    #[error("not found")]
+    NotFound,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -28,6 +30,7 @@ impl IntoResponse for ApiError {
             ApiError::BadRequest(detail) => (StatusCode::BAD_REQUEST, detail.clone()),
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, self.to_string()),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, self.to_string()),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, self.to_string()),
             ApiError::Store(error) => {
                 tracing::error!(error = %error, "request failed in the store");
                 (

@@ -17,7 +17,8 @@ use tokio::sync::watch;
 
 use crate::{
     hub::{Event, Hub},
-    ids::new_token,
+    ids::{new_token, now_ms},
+    settings::Settings,
     store::{Backend, Store},
     telemetry,
 };
@@ -35,6 +36,8 @@ enum Notice {
         seq: i64,
         customer_id: String,
     },
+    /// The merchant changed settings: reload them and tell the widgets.
+    Settings { node: String },
 }
 
 /// A node's subscription to the other nodes' notices (PostgreSQL only).
@@ -48,15 +51,17 @@ pub struct CrossNodeFeed {
 pub struct Fanout {
     hub: Hub,
     store: Store,
+    settings: Settings,
     /// Identifies this process among the nodes, so it skips its own notices.
     node: Arc<str>,
 }
 
 impl Fanout {
-    pub fn new(hub: Hub, store: Store) -> Self {
+    pub fn new(hub: Hub, store: Store, settings: Settings) -> Self {
         Fanout {
             hub,
             store,
+            settings,
             node: new_token()[..16].into(),
         }
     }
@@ -81,6 +86,25 @@ impl Fanout {
             customer_id: customer_id.to_owned(),
         })
         .await;
+    }
+
+    /// The merchant saved a settings change: reload them here, tell this node's widgets,
+    /// and have the other nodes do the same.
+    pub async fn settings_changed(&self) {
+        self.reload_settings().await;
+        self.notify(&Notice::Settings {
+            node: self.node.to_string(),
+        })
+        .await;
+    }
+
+    async fn reload_settings(&self) {
+        match self.settings.reload().await {
+            Ok(loaded) => self
+                .hub
+                .tell_every_shopper(Event::Settings(loaded.widget_settings(now_ms()))),
+            Err(error) => tracing::error!(error = %error, "reloading settings failed"),
+        }
     }
 
     async fn publish_ticket(&self, conversation_id: &str) {
@@ -173,6 +197,9 @@ impl Fanout {
     fn resync_everyone(&self) {
         telemetry::resynced();
         self.hub.resync_everyone();
+        // A settings notice may have been among those missed.
+        let fanout = self.clone();
+        tokio::spawn(async move { fanout.reload_settings().await });
     }
 
     async fn apply(&self, payload: &str) {
@@ -181,7 +208,8 @@ impl Fanout {
             return;
         };
         match notice {
-            Notice::Message { node, .. } if *node == *self.node => {}
+            Notice::Message { node, .. } | Notice::Settings { node } if *node == *self.node => {}
+            Notice::Settings { .. } => self.reload_settings().await,
             Notice::Message {
                 conversation_id,
                 seq,

@@ -11,7 +11,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use protocol::{Message, TicketSummary};
+use protocol::{settings::WidgetSettings, Message, TicketSummary};
 use tokio::sync::broadcast;
 
 /// Events a slow socket may fall behind before it must catch up from the database.
@@ -37,6 +37,8 @@ pub enum Event {
     /// Events may have been missed (a node lost its cross-node feed): catch up from the
     /// database. Sent to every topic by [`Hub::resync_everyone`].
     Resync,
+    /// The storefront settings changed. Sent to every shopper by [`Hub::tell_every_shopper`].
+    Settings(WidgetSettings),
 }
 
 /// Who receives an event.
@@ -46,7 +48,7 @@ pub fn audiences(event: &Event) -> Vec<Topic> {
             vec![Topic::Inbox, Topic::Shopper(customer_id.clone())]
         }
         Event::Ticket(_) => vec![Topic::Inbox],
-        Event::Resync => Vec::new(),
+        Event::Resync | Event::Settings(_) => Vec::new(),
     }
 }
 
@@ -103,6 +105,20 @@ impl Hub {
         }
     }
 
+    /// Sends `event` to every shopper's widgets on this node.
+    pub fn tell_every_shopper(&self, event: Event) {
+        let event = Arc::new(event);
+        let topics = self
+            .topics
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (topic, sender) in topics.iter() {
+            if matches!(topic, Topic::Shopper(_)) {
+                let _ = sender.send(Arc::clone(&event));
+            }
+        }
+    }
+
     /// Number of topics with a channel, for tests and metrics.
     pub fn topic_count(&self) -> usize {
         self.topics
@@ -129,6 +145,7 @@ mod tests {
                 author_name: "Ana".into(),
                 body: "hi".into(),
                 created_at: 0,
+                back_at: None,
             },
         }
     }

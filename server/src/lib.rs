@@ -2,7 +2,10 @@
 //!
 //! `startup` wires everything; `store` owns the database; `chat` holds the message
 //! rules; `hub` fans live events out; `ws` serves sockets; `agent_auth` and
-//! `widget_api` authenticate the two kinds of user; `demo` is the demo storefront.
+//! `widget_api` authenticate the two kinds of user; `settings` holds the merchant's
+//! settings in memory; `worker` runs background jobs; `demo` is the demo storefront.
+
+#![recursion_limit = "512"]
 
 pub mod agent_auth;
 pub mod assets;
@@ -12,15 +15,20 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod fanout;
+pub mod hours;
 pub mod hub;
 pub mod identity;
 pub mod ids;
+pub mod mailer;
 pub mod ops;
+pub mod settings;
+pub mod settings_api;
 pub mod startup;
 pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod widget_api;
+pub mod worker;
 pub mod ws;
 
 pub use config::Config;

@@ -22,10 +22,14 @@ use crate::{
     demo::{self, DemoState},
     fanout::{CrossNodeFeed, Fanout},
     hub::Hub,
+    mailer::{MailError, Mailer},
     ops,
+    settings::Settings,
     state::{AppState, WebSettings},
     store::{Store, StoreError},
-    telemetry, widget_api, ws,
+    telemetry, widget_api,
+    worker::Worker,
+    ws,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +41,8 @@ pub enum StartError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
 }
@@ -100,9 +106,15 @@ impl Application {
                 }
             }
         }
+        let mailer = match (&config.smtp_url, &config.smtp_from) {
+            (Some(url), Some(from)) => Some(Mailer::new(url, from)?),
+            _ => None,
+        };
+        let worker = Worker::new(store.clone(), mailer, public_url.clone());
         let web = WebSettings {
             secure_cookies: public_url.starts_with("https://"),
             metrics_token: config.metrics_token.clone(),
+            identity_secret_configured: config.identity_secret.is_some(),
             public_url,
             allowed_origins,
         };
@@ -115,7 +127,8 @@ impl Application {
             .build();
         telemetry::handle();
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let fanout = Fanout::new(Hub::new(), store.clone());
+        let settings = Settings::load(store.clone()).await?;
+        let fanout = Fanout::new(Hub::new(), store.clone(), settings.clone());
         let feed = fanout
             .join_cluster(config.database_url.as_ref().map(Secret::expose))
             .await
@@ -124,6 +137,8 @@ impl Application {
             fanout,
             store,
             web: Arc::new(web),
+            settings,
+            worker,
             leptos,
             shutdown: shutdown_rx,
         };
@@ -178,6 +193,7 @@ impl Application {
                 .fanout
                 .spawn_feed(feed, self.state.shutdown.clone());
         }
+        self.state.worker.spawn(self.state.shutdown.clone());
         let shutdown = self.shutdown;
         let mut stopped = self.state.shutdown.clone();
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -231,12 +247,12 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
             agent_auth::load_agent,
         ));
 
-    let web = Arc::clone(&state.web);
+    let cors_state = state.clone();
     let storefront_cors = CorsLayer::new()
         .allow_origin(AllowOrigin::predicate(move |origin, _| {
             origin
                 .to_str()
-                .is_ok_and(|origin| web.allows_storefront(origin))
+                .is_ok_and(|origin| cors_state.allows_storefront(origin))
         }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
@@ -246,6 +262,8 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
             "/api/widget/session",
             post(widget_api::create_widget_session),
         )
+        .route("/api/widget/config", get(widget_api::get_launcher_settings))
+        .route("/api/widget/faq-events", post(widget_api::record_faq_event))
         .route("/ws/widget", get(ws::widget_socket))
         .layer(storefront_cors);
 

@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use tokio::sync::watch;
 
-use crate::{config::Secret, fanout::Fanout, store::Store};
+use crate::{config::Secret, fanout::Fanout, settings::Settings, store::Store, worker::Worker};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -14,6 +14,10 @@ pub struct AppState {
     /// Announces committed changes to sockets on this node and the others.
     pub fanout: Fanout,
     pub web: Arc<WebSettings>,
+    /// The merchant's settings, kept current on every node.
+    pub settings: Settings,
+    /// Runs background jobs; holds the mailer when SMTP is configured.
+    pub worker: Worker,
     pub leptos: LeptosOptions,
     /// Flips to `true` when the server starts shutting down; sockets close on it.
     pub shutdown: watch::Receiver<bool>,
@@ -29,6 +33,9 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Bearer token for `/metrics` from other hosts.
     pub metrics_token: Option<Secret>,
+    /// The identity secret comes from `SHOPDESK_IDENTITY_SECRET` (so it cannot be rotated
+    /// from the helpdesk).
+    pub identity_secret_configured: bool,
 }
 
 impl WebSettings {
@@ -36,6 +43,14 @@ impl WebSettings {
         self.allowed_origins
             .iter()
             .any(|allowed| allowed.eq_ignore_ascii_case(origin))
+    }
+}
+
+impl AppState {
+    /// Whether a storefront at `origin` may use the widget API: configured at start-up,
+    /// or listed by the merchant in Settings → General.
+    pub fn allows_storefront(&self, origin: &str) -> bool {
+        self.web.allows_storefront(origin) || self.settings.current().lists_origin(origin)
     }
 }
 

@@ -23,11 +23,16 @@ pub const DELIVERY_SECONDS: &str = "shopdesk_delivery_seconds";
 pub const RESYNCS: &str = "shopdesk_cross_node_resyncs_total";
 pub const POOL_CONNECTIONS: &str = "shopdesk_db_pool_connections";
 pub const HUB_TOPICS: &str = "shopdesk_hub_topics";
+pub const JOB_LAG_SECONDS: &str = "shopdesk_job_lag_seconds";
+pub const JOBS_RUN: &str = "shopdesk_jobs_run_total";
 
 /// Bucket bounds for the delivery histogram, in seconds (0.5 ms to 2.5 s).
 const DELIVERY_BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
 ];
+
+/// Bucket bounds for the job lag histogram, in seconds (10 ms to 10 min).
+const JOB_LAG_BUCKETS: [f64; 10] = [0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 180.0, 600.0];
 
 /// The process-wide recorder, installed on first use (tests build several servers in
 /// one process; the recorder is global, so it is shared).
@@ -40,6 +45,12 @@ pub fn handle() -> &'static PrometheusHandle {
                 metrics_exporter_prometheus::Matcher::Full(DELIVERY_SECONDS.to_owned()),
                 &DELIVERY_BUCKETS,
             )
+            .and_then(|builder| {
+                builder.set_buckets_for_metric(
+                    metrics_exporter_prometheus::Matcher::Full(JOB_LAG_SECONDS.to_owned()),
+                    &JOB_LAG_BUCKETS,
+                )
+            })
             .unwrap_or_else(|_| PrometheusBuilder::new());
         let recorder = builder.build_recorder();
         let handle = recorder.handle();
@@ -68,6 +79,16 @@ impl Drop for SocketGauge {
 pub fn message_stored(author: &'static str, elapsed: Duration) {
     metrics::counter!(MESSAGES_STORED, "author" => author).increment(1);
     metrics::histogram!(DELIVERY_SECONDS).record(elapsed.as_secs_f64());
+}
+
+/// A background job was claimed `lag` after it was due.
+pub fn job_claimed(kind: &str, lag: Duration) {
+    metrics::histogram!(JOB_LAG_SECONDS, "kind" => kind.to_owned()).record(lag.as_secs_f64());
+}
+
+/// A background job attempt ended (`outcome`: done, retry, failed).
+pub fn job_ran(kind: &str, outcome: &'static str) {
+    metrics::counter!(JOBS_RUN, "kind" => kind.to_owned(), "outcome" => outcome).increment(1);
 }
 
 pub fn resynced() {

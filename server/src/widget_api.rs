@@ -1,10 +1,19 @@
-//! The widget's HTTP API, called cross-origin from storefronts: opening a widget
-//! session. CORS answers only the configured storefront origins (see `startup`).
+//! The widget's HTTP API, called cross-origin from storefronts: the launcher's settings,
+//! opening a widget session, and FAQ deflection counts. CORS answers only the allowed
+//! storefront origins (see `startup`).
 
-use axum::{extract::State, Json};
-use protocol::{Shopper, WidgetSession, WidgetSessionRequest};
+use axum::{
+    extract::State,
+    http::{header, StatusCode},
+    response::IntoResponse,
+    Json,
+};
+use protocol::{
+    settings::{FaqEvent, LauncherSettings},
+    Shopper, WidgetSession, WidgetSessionRequest,
+};
 
-use crate::{error::ApiError, identity, state::AppState};
+use crate::{error::ApiError, identity, ids::now_ms, state::AppState, store::FaqError};
 
 const MAX_CUSTOMER_ID: usize = 64;
 const MAX_NAME: usize = 100;
@@ -39,18 +48,22 @@ pub async fn create_widget_session(
     let signature = bounded(request.signature.as_deref(), "signature", MAX_SIGNATURE)?;
     let held_token = bounded(request.token.as_deref(), "token", MAX_SIGNATURE)?;
 
-    let shop = state.store.shop().await?;
+    let settings = state.settings.current();
+    let now = now_ms();
     let mut session = WidgetSession {
         token: None,
         shopper: None,
-        store_name: shop.name,
-        welcome_message: shop.welcome_message,
+        settings: settings.widget_settings(now),
         conversation: None,
     };
     let (Some(customer_id), Some(signature)) = (customer_id, signature) else {
         return Ok(Json(session));
     };
-    if !identity::verify(&shop.identity_secret, &customer_id, &signature) {
+    let signed = settings
+        .shop
+        .identity_secrets(now)
+        .any(|secret| identity::verify(secret, &customer_id, &signature));
+    if !signed {
         tracing::info!("widget identity signature rejected; visitor treated as anonymous");
         return Ok(Json(session));
     }
@@ -81,6 +94,36 @@ pub async fn create_widget_session(
         email: customer.email,
     });
     Ok(Json(session))
+}
+
+/// `GET /api/widget/config`: what the loader needs to draw (or not draw) the launcher.
+/// Cached briefly by browsers, so a change reaches every page within a minute.
+pub async fn get_launcher_settings(State(state): State<AppState>) -> impl IntoResponse {
+    let launcher: LauncherSettings = state.settings.current().launcher();
+    (
+        [(header::CACHE_CONTROL, "public, max-age=60")],
+        Json(launcher),
+    )
+}
+
+/// `POST /api/widget/faq-events`: a shopper opened an FAQ, or still needed help after it.
+pub async fn record_faq_event(
+    State(state): State<AppState>,
+    Json(event): Json<FaqEvent>,
+) -> Result<StatusCode, ApiError> {
+    if event.faq_id.is_empty() || event.faq_id.len() > 64 {
+        return Err(ApiError::BadRequest("faq_id is not an FAQ id".into()));
+    }
+    match state
+        .store
+        .record_faq_event(&event.faq_id, event.kind)
+        .await
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(FaqError::NotFound) => Err(ApiError::NotFound),
+        Err(FaqError::Store(error)) => Err(ApiError::Store(error)),
+        Err(FaqError::TooMany) => Err(ApiError::BadRequest("unexpected".into())),
+    }
 }
 
 /// A name for a customer the theme sent without one: the email's local part, or "Shopper".

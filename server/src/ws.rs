@@ -55,7 +55,7 @@ pub async fn widget_socket(
     let origin = headers
         .get(header::ORIGIN)
         .and_then(|value| value.to_str().ok());
-    if origin.is_some_and(|origin| !state.web.allows_storefront(origin)) {
+    if origin.is_some_and(|origin| !state.allows_storefront(origin)) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
     let customer = match state.store.customer_for_widget_token(&query.token).await {
@@ -108,6 +108,15 @@ async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer) {
     let (mut sink, mut stream) = socket.split();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
+    if matches!(peer, Peer::Shopper(_)) {
+        // Settings may have changed while this widget was away: start it from the current ones.
+        let settings = state.settings.now_widget_settings();
+        if let Ok(text) = serde_json::to_string(&ServerFrame::Settings { settings }) {
+            if sink.send(WsMessage::Text(text.into())).await.is_err() {
+                return;
+            }
+        }
+    }
 
     loop {
         let outgoing: Vec<ServerFrame> = tokio::select! {
@@ -160,6 +169,9 @@ fn frame_for(event: &Event) -> Option<ServerFrame> {
             ticket: ticket.clone(),
         }),
         Event::Resync => Some(ServerFrame::Resync),
+        Event::Settings(settings) => Some(ServerFrame::Settings {
+            settings: settings.clone(),
+        }),
     }
 }
 
@@ -182,15 +194,8 @@ async fn handle_frame(state: &AppState, peer: &Peer, text: &str) -> Vec<ServerFr
             client_id,
             body,
         } => {
-            match chat::post_message(
-                &state.store,
-                &state.fanout,
-                peer,
-                conversation_id.as_deref(),
-                &client_id,
-                &body,
-            )
-            .await
+            match chat::post_message(state, peer, conversation_id.as_deref(), &client_id, &body)
+                .await
             {
                 Ok(message) => vec![ServerFrame::Ack { client_id, message }],
                 Err(error) => {

@@ -1,6 +1,7 @@
 /*! Shopdesk storefront chat loader. Embedded by the theme with one tag:
  *  <script src="https://CHAT-HOST/widget.js" data-customer-id=".." data-signature=".." async></script>
- *  It draws the launcher in a Shadow DOM and loads the drawer (WASM) on idle or first click. */
+ *  It asks the chat server whether (and how) to show the launcher, draws it in a Shadow DOM,
+ *  and loads the drawer (WASM) on idle or first click. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -15,23 +16,28 @@
     customerEmail: data.customerEmail || null,
     signature: data.signature || null,
     loginUrl: data.loginUrl || "/account/login",
-    locale: data.locale || document.documentElement.lang || "en"
+    locale: data.locale || document.documentElement.lang || "en",
+    brand: null,
+    position: "bottom_right"
   };
 
+  // The host goes in at once (it also guards against a second copy of the tag); the
+  // launcher stays hidden until the server's launcher settings say to show it.
   var host = document.createElement("div");
   host.id = "shopdesk-widget";
   var root = host.attachShadow({ mode: "open" });
   root.innerHTML =
     "<style>" +
     ":host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;right:0!important;bottom:0!important;width:0!important;height:0!important}" +
-    ".launcher{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:var(--sd-brand,#4338ca);color:#fff;display:grid;place-items:center;cursor:pointer;box-shadow:0 6px 20px rgba(15,23,42,.25);transition:transform .15s ease}" +
+    ".launcher{all:initial;position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;background:var(--sd-brand,#4338ca);color:var(--sd-on-brand,#fff);display:grid;place-items:center;cursor:pointer;box-shadow:0 6px 20px rgba(15,23,42,.25);transition:transform .15s ease}" +
+    ".launcher.left{right:auto;left:20px}.launcher[hidden]{display:none}" +
     ".launcher:hover{transform:scale(1.05)}.launcher:focus-visible{outline:3px solid #a5b4fc;outline-offset:3px}" +
     ".launcher svg{width:26px;height:26px}.launcher .x{display:none}.launcher.is-open .x{display:block}.launcher.is-open .bubble{display:none}" +
     ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#dc2626;color:#fff;font:600 12px/20px system-ui,sans-serif;text-align:center}" +
     ".badge[hidden]{display:none}" +
     "@media (prefers-reduced-motion:reduce){.launcher{transition:none}}" +
     "</style>" +
-    '<button class="launcher" type="button" aria-label="Open chat" aria-expanded="false">' +
+    '<button class="launcher" type="button" aria-label="Open chat" aria-expanded="false" hidden>' +
     '<svg class="bubble" viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>' +
     '<svg class="x" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/></svg>' +
     '<span class="badge" hidden></span></button><div class="mount"></div>';
@@ -42,6 +48,29 @@
   var mount = root.querySelector(".mount");
   var loading = null;
   var open = false;
+  // The merchant switched the chat off (or it is for logged-in customers only): the
+  // launcher goes, but not from under a drawer the shopper is reading.
+  var hidden = true;
+
+  function showLauncher() {
+    launcher.hidden = hidden && !open;
+  }
+
+  // Brand colour and corner, from the launcher settings or live from the drawer.
+  function applyLook(brand, position) {
+    if (/^#[0-9a-f]{6}$/i.test(brand)) {
+      var n = parseInt(brand.slice(1), 16);
+      // Dark text on light brand colours, so the icon stays visible.
+      var light = ((n >> 16) * 299 + ((n >> 8) & 255) * 587 + (n & 255) * 114) / 1000 > 160;
+      launcher.style.setProperty("--sd-brand", brand);
+      launcher.style.setProperty("--sd-on-brand", light ? "#111827" : "#fff");
+      config.brand = brand;
+    }
+    if (position === "bottom_left" || position === "bottom_right") {
+      launcher.classList.toggle("left", position === "bottom_left");
+      config.position = position;
+    }
+  }
 
   function load() {
     if (!loading) {
@@ -69,13 +98,14 @@
     launcher.setAttribute("aria-label", value ? "Close chat" : "Open chat");
     launcher.classList.toggle("is-open", value);
     if (value) badge.hidden = true;
+    showLauncher();
     load().then(function (bundle) { bundle.set_open(value); }, function () {});
   }
 
   launcher.addEventListener("click", function () { setOpen(!open); });
   mount.addEventListener("shopdesk:closed", function () {
     setOpen(false);
-    launcher.focus();
+    if (!launcher.hidden) launcher.focus();
   });
   mount.addEventListener("shopdesk:unread", function (event) {
     var count = Number(event.detail) || 0;
@@ -83,9 +113,29 @@
     badge.textContent = count > 9 ? "9+" : String(count);
     if (!open) launcher.setAttribute("aria-label", count ? "Open chat, " + count + " new" : "Open chat");
   });
+  // The drawer's session and live settings: {enabled, brand, position, hidden}.
+  mount.addEventListener("shopdesk:settings", function (event) {
+    var detail = event.detail || {};
+    applyLook(detail.brand, detail.position);
+    hidden = !!detail.hidden;
+    showLauncher();
+  });
 
-  // A shopper with a chat in progress connects on idle, so replies show on the badge.
-  var token = null;
-  try { token = config.customerId && localStorage.getItem("shopdesk:token:" + config.customerId); } catch (e) {}
-  if (token) (window.requestIdleCallback || setTimeout)(function () { load().catch(function () {}); });
+  // Credentials omitted: the answer is the same for everyone, and cached for a minute.
+  // If it cannot be had, the launcher shows with defaults and the drawer explains.
+  fetch(base + "/api/widget/config", { credentials: "omit" })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .catch(function () { return null; })
+    .then(function (settings) {
+      settings = settings || {};
+      var loginFirst = settings.login_status === "logged_in_users" && !config.customerId;
+      if (settings.chat_enabled === false || loginFirst) return;
+      applyLook(settings.brand_color, settings.launcher_position);
+      hidden = false;
+      showLauncher();
+      // A shopper with a chat in progress connects on idle, so replies show on the badge.
+      var token = null;
+      try { token = config.customerId && localStorage.getItem("shopdesk:token:" + config.customerId); } catch (e) {}
+      if (token) (window.requestIdleCallback || setTimeout)(function () { load().catch(function () {}); });
+    });
 })();

@@ -1,8 +1,11 @@
-//! The drawer's state: the session, the thread, messages in flight, and what the
-//! loader needs to hear (unread count, closed). The socket writes it; the view reads it.
+//! The drawer's state: the session, the merchant's settings, the thread, messages in
+//! flight, and what the loader needs to hear (unread count, closed, settings). The
+//! socket writes it; the view reads it. FAQ and settings handling live in `faq` and
+//! `settings`.
 
 use leptos::{prelude::*, task::spawn_local};
 use protocol::{
+    settings::{PublicFaq, WidgetSettings},
     thread::{merge_message, Merge},
     AuthorKind, ClientFrame, Message, RejectReason, ServerFrame, WidgetSession,
 };
@@ -34,8 +37,19 @@ pub struct Chat {
     /// The loader's mount element: the drawer tells the loader things by events on it.
     events: StoredValue<web_sys::HtmlElement, LocalStorage>,
     pub phase: RwSignal<Phase>,
-    pub store_name: RwSignal<String>,
-    pub welcome: RwSignal<String>,
+    /// The merchant's storefront settings: the session's, then live from the socket.
+    pub settings: RwSignal<WidgetSettings>,
+    /// FAQs the shopper opened in this page view, in order. Local only: they are
+    /// answered on the spot and never become messages.
+    pub faq_picks: RwSignal<Vec<PublicFaq>>,
+    /// The shopper asked for a person ("I still need help").
+    pub help_requested: RwSignal<bool>,
+    /// Whether the live chat (welcome, composer) shows rather than the FAQs alone:
+    /// asked for, already under way, or nothing to browse.
+    pub live_chat: Memo<bool>,
+    /// Set by "I still need help": whatever it reveals (composer or log-in link) takes
+    /// focus once mounted, so keyboard users land where they can act.
+    pub focus_next: StoredValue<bool>,
     pub token: RwSignal<Option<String>>,
     pub conversation_id: RwSignal<Option<String>>,
     pub messages: RwSignal<Vec<Message>>,
@@ -47,14 +61,25 @@ pub struct Chat {
 
 impl Chat {
     pub fn new(config: WidgetConfig, events: web_sys::HtmlElement) -> Self {
+        let settings = RwSignal::new(crate::settings::initial(&config));
+        let help_requested = RwSignal::new(false);
+        let conversation_id = RwSignal::new(None::<String>);
+        let live_chat = Memo::new(move |_| {
+            help_requested.get()
+                || conversation_id.with(Option::is_some)
+                || settings.with(|settings| settings.faqs.is_empty())
+        });
         Chat {
             config: StoredValue::new(config),
             events: StoredValue::new_local(events),
             phase: RwSignal::new(Phase::Loading),
-            store_name: RwSignal::new(String::new()),
-            welcome: RwSignal::new(String::new()),
+            settings,
+            faq_picks: RwSignal::new(Vec::new()),
+            help_requested,
+            live_chat,
+            focus_next: StoredValue::new(false),
             token: RwSignal::new(None),
-            conversation_id: RwSignal::new(None),
+            conversation_id,
             messages: RwSignal::new(Vec::new()),
             pending: RwSignal::new(Vec::new()),
             connected: RwSignal::new(false),
@@ -75,8 +100,9 @@ impl Chat {
     }
 
     fn apply_session(self, session: WidgetSession) {
-        self.store_name.set(session.store_name);
-        self.welcome.set(session.welcome_message);
+        // The token first: whether the launcher hides depends on it.
+        self.token.set(session.token.clone());
+        self.apply_settings(session.settings);
         if let Some(conversation) = session.conversation {
             self.conversation_id.set(Some(conversation.id));
             self.messages.update(|thread| {
@@ -85,13 +111,11 @@ impl Chat {
                 }
             });
         }
-        match session.token {
-            Some(token) => {
-                self.token.set(Some(token));
-                self.phase.set(Phase::Ready);
-                socket::connect(self);
-            }
-            None => self.phase.set(Phase::LoginRequired),
+        if session.token.is_some() {
+            self.phase.set(Phase::Ready);
+            socket::connect(self);
+        } else {
+            self.phase.set(Phase::LoginRequired);
         }
     }
 
@@ -99,19 +123,20 @@ impl Chat {
         self.open.set(open);
         if open {
             self.unread.set(0);
-            self.emit("shopdesk:unread", 0.0);
+            self.emit("shopdesk:unread", &JsValue::from_f64(0.0));
         }
     }
 
     /// Closes the drawer from inside (close button, Esc) and tells the loader.
     pub fn close(self) {
         self.open.set(false);
-        self.emit("shopdesk:closed", 0.0);
+        self.emit("shopdesk:closed", &JsValue::NULL);
     }
 
-    fn emit(self, name: &str, detail: f64) {
+    /// Tells the loader something, by an event on its mount element.
+    pub(crate) fn emit(self, name: &str, detail: &JsValue) {
         let init = web_sys::CustomEventInit::new();
-        init.set_detail(&JsValue::from_f64(detail));
+        init.set_detail(detail);
         if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
             self.events
                 .with_value(|target| target.dispatch_event(&event).ok());
@@ -197,6 +222,13 @@ impl Chat {
             } => {
                 let text = match reason {
                     RejectReason::Closed => "This chat has ended.".to_owned(),
+                    RejectReason::ChatDisabled => {
+                        // Fresher than our settings (a frame may have been missed offline).
+                        self.settings
+                            .update(|settings| settings.chat_enabled = false);
+                        self.emit_settings();
+                        "Chat is switched off.".to_owned()
+                    }
                     RejectReason::Unavailable => "Couldn't send.".to_owned(),
                     _ => detail,
                 };
@@ -208,6 +240,10 @@ impl Chat {
                 None
             }
             ServerFrame::Resync => self.resume_frame(),
+            ServerFrame::Settings { settings } => {
+                self.apply_settings(settings);
+                None
+            }
             ServerFrame::Ticket { .. } | ServerFrame::ResumeRefused { .. } => None,
         }
     }
@@ -227,7 +263,7 @@ impl Chat {
         if from_agent && merge != Merge::Duplicate && !self.open.get_untracked() {
             let unread = self.unread.get_untracked() + 1;
             self.unread.set(unread);
-            self.emit("shopdesk:unread", f64::from(unread));
+            self.emit("shopdesk:unread", &JsValue::from_f64(f64::from(unread)));
         }
         match merge {
             Merge::Gap { after_seq } => Some(ClientFrame::Resume {

@@ -1,5 +1,6 @@
 //! What the embed snippet tells the widget, as the loader passes it on.
 
+use protocol::settings::LauncherPosition;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -14,10 +15,23 @@ pub struct WidgetConfig {
     /// Where "Log in" sends an anonymous visitor (the store's customer login page).
     #[serde(default = "default_login_url")]
     pub login_url: String,
+    /// BCP 47 tag for dates ("en-GB"): the tag's `data-locale`, or the page's `lang`.
+    #[serde(default = "default_locale")]
+    pub locale: String,
+    /// The launcher's look as the loader drew it, so the drawer matches before its
+    /// session arrives (`#rrggbb`; `None` when the launcher settings were unavailable).
+    #[serde(default)]
+    pub brand: Option<String>,
+    #[serde(default)]
+    pub position: LauncherPosition,
 }
 
 fn default_login_url() -> String {
     "/account/login".to_owned()
+}
+
+fn default_locale() -> String {
+    "en".to_owned()
 }
 
 impl WidgetConfig {
@@ -29,6 +43,11 @@ impl WidgetConfig {
             None => format!("ws://{}", base.trim_start_matches("http://")),
         };
         format!("{ws_base}/ws/widget?token={token}")
+    }
+
+    /// An endpoint of the chat server's HTTP API (`path` starts with `/`).
+    pub fn api_url(&self, path: &str) -> String {
+        format!("{}{path}", self.api_base.trim_end_matches('/'))
     }
 
     /// Where this shopper's token is kept in the storefront's localStorage.

@@ -7,7 +7,10 @@
 
 mod chat;
 mod config;
+mod faq;
+mod hours;
 mod session;
+mod settings;
 mod socket;
 mod view;
 

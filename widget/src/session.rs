@@ -29,11 +29,7 @@ pub async fn open_session(config: &WidgetConfig) -> Result<WidgetSession, String
         signature: config.signature.clone(),
         token: stored_token(config),
     };
-    let url = format!(
-        "{}/api/widget/session",
-        config.api_base.trim_end_matches('/')
-    );
-    let response = Request::post(&url)
+    let response = Request::post(&config.api_url("/api/widget/session"))
         .json(&request)
         .map_err(|error| error.to_string())?
         .send()

@@ -1,10 +1,16 @@
-//! The drawer's markup: header, the Chat tab, the thread and the composer. Message
-//! text is always rendered as text (Leptos escapes it), never as HTML.
+//! The drawer's markup: header, the Chat tab (FAQs, then the live chat), the thread
+//! and the composer. Message text is always rendered as text (Leptos escapes it),
+//! never as HTML.
 
 use leptos::{ev::KeyboardEvent, html, prelude::*};
 use protocol::{AuthorKind, Message};
+use wasm_bindgen::JsCast;
 
-use crate::chat::{Chat, Pending, Phase};
+use crate::{
+    chat::{Chat, Pending, Phase},
+    faq::{FaqChoices, FaqPicks},
+    hours::{localized_time, AwayBanner},
+};
 
 /// The drawer's styles, inlined into its shadow root so no theme CSS reaches in.
 const STYLES: &str = include_str!("../../style/widget.css");
@@ -26,18 +32,19 @@ pub fn Drawer(chat: Chat) -> impl IntoView {
             chat.close();
         }
     };
-    let title = move || {
-        let name = chat.store_name.get();
-        if name.is_empty() {
-            "Support".to_owned()
-        } else {
-            name
-        }
-    };
+    let title = Memo::new(move |_| {
+        chat.settings
+            .with(|settings| match settings.store_name.as_str() {
+                "" => "Support".to_owned(),
+                name => name.to_owned(),
+            })
+    });
     view! {
         <style>{STYLES}</style>
         <div
             class="drawer"
+            class:left=move || chat.on_left()
+            style=move || chat.brand_style()
             role="dialog"
             aria-labelledby="sd-title"
             hidden=move || !chat.open.get()
@@ -68,72 +75,205 @@ pub fn Drawer(chat: Chat) -> impl IntoView {
             <section id="sd-panel-chat" class="panel" role="tabpanel" aria-labelledby="sd-tab-chat">
                 {move || match chat.phase.get() {
                     Phase::Loading => view! { <p class="status">"Loading…"</p> }.into_any(),
-                    Phase::LoginRequired => view! { <LoginPrompt chat /> }.into_any(),
                     Phase::Unavailable(reason) => {
                         view! { <p class="status error" role="alert">{reason}</p> }.into_any()
                     }
-                    Phase::Ready => view! { <Thread chat /> <Composer chat /> }.into_any(),
+                    Phase::Ready | Phase::LoginRequired => view! {
+                        <AwayBanner chat />
+                        <Thread chat />
+                        <Show when=move || chat.live_chat.get()>
+                            <Footer chat />
+                        </Show>
+                    }
+                    .into_any(),
                 }}
             </section>
         </div>
     }
 }
 
+/// Below the thread in the live chat: the composer, or why there is none.
+#[component]
+fn Footer(chat: Chat) -> impl IntoView {
+    let enabled = Memo::new(move |_| chat.settings.with(|settings| settings.chat_enabled));
+    move || {
+        if !enabled.get() {
+            // Nothing here can take focus; don't hand it to a composer that may come back.
+            chat.focus_next.set_value(false);
+            view! { <ChatOff chat /> }.into_any()
+        } else if chat.phase.get() == Phase::LoginRequired {
+            view! { <LoginPrompt chat /> }.into_any()
+        } else {
+            view! { <Composer chat /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn ChatOff(chat: Chat) -> impl IntoView {
+    let notice = NodeRef::<html::P>::new();
+    // Switched off while the shopper was typing: the composer holding focus is gone, and
+    // focus on the page's body would leave Esc and Tab outside the drawer.
+    Effect::new(move |_| {
+        if let Some(notice) = notice.get() {
+            let lost = web_sys::window()
+                .and_then(|window| window.document())
+                .and_then(|document| document.active_element())
+                .is_none_or(|active| active.tag_name() == "BODY");
+            if lost && chat.open.get_untracked() {
+                let _ = notice.focus();
+            }
+        }
+    });
+    view! {
+        <p class="off" role="status" tabindex="-1" node_ref=notice>
+            "Chat is not available right now."
+        </p>
+    }
+}
+
+/// Focuses `target` once mounted if "I still need help" asked for it.
+fn take_focus_once<E>(chat: Chat, target: NodeRef<E>)
+where
+    E: html::ElementType + 'static,
+    E::Output: JsCast + Clone + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(element) = target.get() {
+            if chat.focus_next.get_value() {
+                chat.focus_next.set_value(false);
+                if let Some(element) = element.dyn_ref::<web_sys::HtmlElement>() {
+                    let _ = element.focus();
+                }
+            }
+        }
+    });
+}
+
 #[component]
 fn LoginPrompt(chat: Chat) -> impl IntoView {
     let login_url = chat.config.with_value(|config| config.login_url.clone());
+    let link = NodeRef::<html::A>::new();
+    take_focus_once(chat, link);
     view! {
         <div class="login">
-            <p class="bubble automated">{move || chat.welcome.get()}</p>
             <p>"Log in to your account to chat with our team. We'll keep your conversation with your order history."</p>
-            <a class="button" href=login_url>"Log in"</a>
+            <a class="button" href=login_url node_ref=link>"Log in"</a>
         </div>
+    }
+}
+
+/// "By chatting, you agree to our Terms of Service and Privacy Policy.", with the
+/// links the merchant set; nothing when neither is. Only where the shopper can write.
+#[component]
+fn TermsNotice(chat: Chat) -> impl IntoView {
+    let links = Memo::new(move |_| {
+        let can_write = chat.token.with(Option::is_some)
+            && chat.settings.with(|settings| settings.chat_enabled);
+        can_write
+            .then(|| chat.policy_links())
+            .filter(|links| links != &(None, None))
+    });
+    let link = |url: String, label: &'static str| {
+        view! { <a href=url target="_blank" rel="noopener">{label}</a> }
+    };
+    move || {
+        links.get().map(|(terms, privacy)| {
+            let and = (terms.is_some() && privacy.is_some()).then_some(" and ");
+            view! {
+                <li class="notice">
+                    "By chatting, you agree to our "
+                    {terms.map(|url| link(url, "Terms of Service"))}
+                    {and}
+                    {privacy.map(|url| link(url, "Privacy Policy"))}
+                    "."
+                </li>
+            }
+        })
     }
 }
 
 #[component]
 fn Thread(chat: Chat) -> impl IntoView {
-    let log = NodeRef::<html::Ol>::new();
+    let scroller = NodeRef::<html::Div>::new();
+    let welcome = Memo::new(move |_| {
+        chat.settings
+            .with(|settings| settings.welcome_message.clone())
+    });
     Effect::new(move |_| {
         chat.messages.track();
         chat.pending.track();
         chat.open.track();
-        if let Some(log) = log.get() {
-            log.set_scroll_top(log.scroll_height());
+        chat.faq_picks.track();
+        let live = chat.live_chat.get();
+        if let Some(scroller) = scroller.get() {
+            scroller.set_scroll_top(if live {
+                scroller.scroll_height()
+            } else {
+                latest_pick_top(&scroller)
+            });
         }
     });
     view! {
-        <Show when=move || !chat.connected.get()>
+        <Show when=move || chat.live_chat.get() && chat.phase.get() == Phase::Ready && !chat.connected.get()>
             <p class="status" role="status">"Connecting…"</p>
         </Show>
-        <ol class="thread" node_ref=log role="log" aria-live="polite" aria-label="Conversation">
-            <li class="msg automated">
-                <p class="bubble">{move || chat.welcome.get()}</p>
-            </li>
-            <For each=move || chat.messages.get() key=|message| message.seq let:message>
-                <MessageItem message />
-            </For>
-            <For
-                each=move || chat.pending.get()
-                key=|pending| (pending.client_id.clone(), pending.failed.clone())
-                let:pending
-            >
-                <PendingItem chat pending />
-            </For>
-        </ol>
+        <div class="scroll" node_ref=scroller>
+            <ol class="thread" role="log" aria-live="polite" aria-label="Conversation">
+                <FaqPicks chat />
+                <Show when=move || chat.live_chat.get()>
+                    <TermsNotice chat />
+                    <li class="msg automated">
+                        <p class="bubble">{welcome}</p>
+                    </li>
+                </Show>
+                <For each=move || chat.messages.get() key=|message| message.seq let:message>
+                    <MessageItem chat message />
+                </For>
+                <For
+                    each=move || chat.pending.get()
+                    key=|pending| (pending.client_id.clone(), pending.failed.clone())
+                    let:pending
+                >
+                    <PendingItem chat pending />
+                </For>
+            </ol>
+            <Show when=move || !chat.live_chat.get()>
+                <FaqChoices chat />
+            </Show>
+        </div>
     }
 }
 
+/// Where to scroll so the latest picked question heads the view (a long answer would
+/// push it out of sight if we scrolled to the bottom); the top when none is picked.
+fn latest_pick_top(scroller: &web_sys::HtmlDivElement) -> i32 {
+    scroller
+        .query_selector_all("li.pick")
+        .ok()
+        .and_then(|picks| picks.item(picks.length().checked_sub(1)?))
+        .and_then(|pick| pick.dyn_into::<web_sys::HtmlElement>().ok())
+        .map_or(0, |pick| pick.offset_top() - 12)
+}
+
 #[component]
-fn MessageItem(message: Message) -> impl IntoView {
+fn MessageItem(chat: Chat, message: Message) -> impl IntoView {
     let (class, who) = match message.author_kind {
         AuthorKind::Shopper => ("msg mine", "You".to_owned()),
         AuthorKind::Agent => ("msg theirs", message.author_name.clone()),
         AuthorKind::System => ("msg automated", "Automated".to_owned()),
     };
+    // An away message says when the team is back, in the shopper's own time.
+    let back = message.back_at.map(|at| {
+        let when = chat
+            .config
+            .with_value(|config| localized_time(at, &config.locale));
+        view! { <p class="back">"Back " {when}</p> }
+    });
     view! {
         <li class=class>
             <p class="bubble">{message.body}</p>
+            {back}
             <p class="meta">{who} " · " {clock(message.created_at)}</p>
         </li>
     }
@@ -152,7 +292,12 @@ fn PendingItem(chat: Chat, pending: Pending) -> impl IntoView {
                     Some(reason) => view! {
                         <span>{reason}</span>
                         " "
-                        <button type="button" class="link" on:click=move |_| chat.retry(&retry_id)>"Retry"</button>
+                        <Show when=move || chat.settings.with(|settings| settings.chat_enabled)>
+                            <button type="button" class="link" on:click={
+                                let retry_id = retry_id.clone();
+                                move |_| chat.retry(&retry_id)
+                            }>"Retry"</button>
+                        </Show>
                         <button type="button" class="link" on:click=move |_| chat.discard(&discard_id)>"Remove"</button>
                     }.into_any(),
                     None => view! { <span>"Sending…"</span> }.into_any(),
@@ -165,6 +310,8 @@ fn PendingItem(chat: Chat, pending: Pending) -> impl IntoView {
 #[component]
 fn Composer(chat: Chat) -> impl IntoView {
     let (body, set_body) = signal(String::new());
+    let field = NodeRef::<html::Textarea>::new();
+    take_focus_once(chat, field);
     let submit = move || {
         let text = body.get_untracked().trim().to_owned();
         if text.is_empty() {
@@ -184,6 +331,7 @@ fn Composer(chat: Chat) -> impl IntoView {
             <label for="sd-message" class="sr-only">"Message"</label>
             <textarea
                 id="sd-message"
+                node_ref=field
                 rows="1"
                 maxlength="5000"
                 placeholder="Type your message…"

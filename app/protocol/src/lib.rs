@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "browser")]
 pub mod browser;
+pub mod settings;
 pub mod thread;
 
 /// The longest message body anyone may send, in characters.
@@ -38,6 +39,10 @@ pub struct Message {
     pub author_name: String,
     pub body: String,
     pub created_at: i64,
+    /// On an automated away message: when the team is next available (epoch ms), for
+    /// each reader to show in their own time zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub back_at: Option<i64>,
 }
 
 /// Which channel a ticket came in on.
@@ -153,8 +158,7 @@ pub struct WidgetSession {
     /// Bearer token for the API and the socket; `None` for an anonymous visitor.
     pub token: Option<String>,
     pub shopper: Option<Shopper>,
-    pub store_name: String,
-    pub welcome_message: String,
+    pub settings: settings::WidgetSettings,
     /// The shopper's open conversation, if any, with its messages so far.
     pub conversation: Option<ConversationView>,
 }
@@ -197,6 +201,8 @@ pub enum RejectReason {
     Closed,
     /// Anonymous visitors cannot start a chat.
     LoginRequired,
+    /// The merchant has switched the chat off.
+    ChatDisabled,
     /// The server could not store it; retry later.
     Unavailable,
 }
@@ -221,6 +227,8 @@ pub enum ServerFrame {
     ResumeRefused { conversation_id: String },
     /// You fell behind the live stream; fetch what you missed by `Resume`.
     Resync,
+    /// The merchant changed the storefront settings (widgets only).
+    Settings { settings: settings::WidgetSettings },
 }
 
 #[cfg(test)]

@@ -77,12 +77,13 @@ impl Store {
 
     /// Checks the password and returns a new session token.
     pub async fn log_in(&self, email: &str, password: &str) -> Result<String, LoginError> {
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT id, password_hash FROM agents WHERE email = $1")
-                .bind(email)
-                .fetch_optional(&self.reader)
-                .await
-                .map_err(StoreError::from)?;
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, password_hash FROM agents WHERE email = $1 AND deactivated_at IS NULL",
+        )
+        .bind(email)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(StoreError::from)?;
         // Verify against a dummy hash when the email is unknown, so timing does not
         // reveal which emails have accounts.
         let (id, hash) = row.unwrap_or_else(|| (String::new(), dummy_hash().to_owned()));
@@ -93,7 +94,7 @@ impl Store {
         Ok(self.start_session(&id).await?)
     }
 
-    async fn start_session(&self, agent_id: &str) -> Result<String, StoreError> {
+    pub(super) async fn start_session(&self, agent_id: &str) -> Result<String, StoreError> {
         let token = new_token();
         let now = now_ms();
         sqlx::query(
@@ -114,7 +115,7 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT a.id, a.email, a.name, a.role FROM agent_sessions s
              JOIN agents a ON a.id = s.agent_id
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND a.deactivated_at IS NULL",
         )
         .bind(hash_token(token))
         .bind(now_ms())
@@ -141,7 +142,7 @@ impl Store {
 }
 
 /// Argon2 is deliberately slow: run it off the async workers.
-async fn hash_password(password: String) -> Result<String, StoreError> {
+pub(super) async fn hash_password(password: String) -> Result<String, StoreError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()

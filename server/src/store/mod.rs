@@ -17,7 +17,10 @@
 
 mod agents;
 mod customers;
+mod faqs;
+mod jobs;
 mod shop;
+mod team;
 mod tickets;
 mod writer;
 
@@ -31,8 +34,11 @@ use sqlx::{
 
 pub use agents::{AgentRecord, LoginError, SESSION_TTL_MS};
 pub use customers::CustomerRecord;
-pub use shop::ShopRecord;
-pub use tickets::{AppendError, Appended, NewMessage, Sender};
+pub use faqs::FaqError;
+pub use jobs::Job;
+pub use shop::{Section, ShopRecord};
+pub use team::{InviteRecord, TeamError, INVITE_TTL_MS};
+pub use tickets::{AppendError, Appended, NewMessage, Sender, NEW_TICKET_JOB};
 
 /// Which database engine a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

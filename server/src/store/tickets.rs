@@ -19,8 +19,18 @@ const PREVIEW_CHARS: usize = 140;
 /// Who is writing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sender {
-    Shopper { customer_id: String, name: String },
-    Agent { agent_id: String, name: String },
+    Shopper {
+        customer_id: String,
+        name: String,
+    },
+    Agent {
+        agent_id: String,
+        name: String,
+    },
+    /// The product itself (away messages); writes only to an existing conversation.
+    System {
+        name: String,
+    },
 }
 
 impl Sender {
@@ -29,6 +39,7 @@ impl Sender {
         match self {
             Sender::Shopper { customer_id, .. } => format!("shopper:{customer_id}"),
             Sender::Agent { agent_id, .. } => format!("agent:{agent_id}"),
+            Sender::System { .. } => "system".to_owned(),
         }
     }
 
@@ -36,12 +47,15 @@ impl Sender {
         match self {
             Sender::Shopper { .. } => AuthorKind::Shopper,
             Sender::Agent { .. } => AuthorKind::Agent,
+            Sender::System { .. } => AuthorKind::System,
         }
     }
 
     fn name(&self) -> &str {
         match self {
-            Sender::Shopper { name, .. } | Sender::Agent { name, .. } => name,
+            Sender::Shopper { name, .. } | Sender::Agent { name, .. } | Sender::System { name } => {
+                name
+            }
         }
     }
 }
@@ -54,7 +68,12 @@ pub struct NewMessage {
     pub conversation_id: Option<String>,
     pub client_id: String,
     pub body: String,
+    /// For an away message: when the team is next available.
+    pub back_at: Option<i64>,
 }
+
+/// The job that emails opted-in agents about a new ticket; its payload is the ticket id.
+pub const NEW_TICKET_JOB: &str = "new_ticket_email";
 
 /// A stored message and what changed.
 #[derive(Debug, Clone)]
@@ -64,6 +83,8 @@ pub struct Appended {
     pub customer_id: String,
     /// The client id was already stored: `message` is the original, nothing changed.
     pub duplicate: bool,
+    /// This message opened a new ticket.
+    pub created_ticket: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +113,7 @@ struct MessageRow {
     author_name: String,
     body: String,
     created_at: i64,
+    back_at: Option<i64>,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -113,12 +135,14 @@ impl TryFrom<MessageRow> for Message {
             author_name: row.author_name,
             body: row.body,
             created_at: row.created_at,
+            back_at: row.back_at,
         })
     }
 }
 
 const MESSAGE_COLUMNS: &str =
-    "m.id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_name, m.body, m.created_at";
+    "m.id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_name, m.body, m.created_at,
+     m.back_at";
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
@@ -192,6 +216,7 @@ pub(super) async fn append_in(
             message: row.try_into()?,
             customer_id,
             duplicate: true,
+            created_ticket: false,
         });
     }
 
@@ -216,16 +241,17 @@ pub(super) async fn append_in(
                 .fetch_optional(&mut *connection)
                 .await?
             }
-            (Sender::Agent { .. }, Some(id)) => {
+            (Sender::Agent { .. } | Sender::System { .. }, Some(id)) => {
                 sqlx::query_as("SELECT id, customer_id, status FROM conversations WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut *connection)
                     .await?
             }
-            (Sender::Agent { .. }, None) => None,
+            (Sender::Agent { .. } | Sender::System { .. }, None) => None,
         };
 
     let now = now_ms();
+    let mut created_ticket = false;
     let (conversation_id, customer_id) = match (found, &new.sender) {
         (Some((_, _, status)), _) if status == TicketStatus::Closed.as_str() => {
             return Err(AppendError::Closed)
@@ -243,6 +269,9 @@ pub(super) async fn append_in(
             .bind(now)
             .execute(&mut *connection)
             .await?;
+            // Committed with the ticket, so no new ticket goes unannounced.
+            super::jobs::enqueue_in(&mut *connection, NEW_TICKET_JOB, &id, now).await?;
+            created_ticket = true;
             (id, customer_id.clone())
         }
         (None, _) => return Err(AppendError::NotFound),
@@ -283,6 +312,19 @@ pub(super) async fn append_in(
             .fetch_optional(&mut *connection)
             .await?
         }
+        Sender::System { .. } => {
+            sqlx::query_as(
+                "UPDATE conversations SET last_seq = last_seq + 1, preview = $1,
+                    last_activity_at = $2
+                 WHERE id = $3 AND status <> 'closed'
+                 RETURNING last_seq",
+            )
+            .bind(&preview)
+            .bind(now)
+            .bind(&conversation_id)
+            .fetch_optional(&mut *connection)
+            .await?
+        }
     };
     let Some((seq,)) = next_seq else {
         return Err(AppendError::Closed);
@@ -297,11 +339,12 @@ pub(super) async fn append_in(
         author_name: new.sender.name().to_owned(),
         body: new.body.clone(),
         created_at: now,
+        back_at: new.back_at,
     };
     sqlx::query(
         "INSERT INTO messages (id, conversation_id, seq, sender_key, client_id, author_kind,
-            author_name, body, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            author_name, body, created_at, back_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&message.id)
     .bind(&conversation_id)
@@ -316,6 +359,7 @@ pub(super) async fn append_in(
     .bind(&message.author_name)
     .bind(&message.body)
     .bind(now)
+    .bind(message.back_at)
     .execute(&mut *connection)
     .await?;
 
@@ -323,6 +367,7 @@ pub(super) async fn append_in(
         message,
         customer_id,
         duplicate: false,
+        created_ticket,
     })
 }
 
@@ -544,6 +589,7 @@ mod tests {
             conversation_id: conversation_id.map(str::to_owned),
             client_id: client_id.to_owned(),
             body: "Where is my order?".to_owned(),
+            back_at: None,
         }
     }
 

@@ -53,7 +53,15 @@ pub async fn spawn_app() -> (TestApp, TestDatabase) {
 
 /// A server on `database` (call again to restart on the same data).
 pub async fn spawn_app_on(database: &TestDatabase) -> TestApp {
-    let config = Config {
+    spawn_app_with(database, |_| {}).await
+}
+
+/// A server on `database` with test-specific configuration.
+pub async fn spawn_app_with(
+    database: &TestDatabase,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
+    let mut config = Config {
         addr: "127.0.0.1:0".parse().expect("addr"),
         demo_addr: None,
         data_dir: database.dir.path().to_path_buf(),
@@ -64,7 +72,10 @@ pub async fn spawn_app_on(database: &TestDatabase) -> TestApp {
         identity_secret: Some(Secret::new(SECRET)),
         store_name: "Test Shop".to_owned(),
         metrics_token: None,
+        smtp_url: None,
+        smtp_from: None,
     };
+    configure(&mut config);
     let app = Application::build(config).await.expect("app builds");
     let port = app.port();
     let store = app.store().clone();
@@ -195,6 +206,69 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Calls a helpdesk server function that takes JSON, with the agent's cookie.
+    pub async fn call(
+        &self,
+        cookie: &str,
+        name: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        self.http
+            .post(self.url(&format!("/api/{name}")))
+            .header("Origin", format!("http://127.0.0.1:{}", self.port))
+            .header("Cookie", cookie)
+            .json(&body)
+            .send()
+            .await
+            .expect("server fn request")
+    }
+
+    /// Like [`TestApp::call`], expecting success, returning the JSON answer.
+    pub async fn call_ok<T: serde::de::DeserializeOwned>(
+        &self,
+        cookie: &str,
+        name: &str,
+        body: serde_json::Value,
+    ) -> T {
+        let response = self.call(cookie, name, body).await;
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        assert!(status.is_success(), "{name}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or_else(|error| panic!("{name}: {error}: {text}"))
+    }
+
+    /// Invites someone as `role` and accepts the invitation; returns their cookie.
+    pub async fn invited_cookie(&self, owner_cookie: &str, email: &str, role: &str) -> String {
+        let invite: serde_json::Value = self
+            .call_ok(
+                owner_cookie,
+                "settings/invite",
+                serde_json::json!({ "email": email, "role": role }),
+            )
+            .await;
+        let link = invite["link"].as_str().expect("invite link");
+        let token = link.rsplit('/').next().expect("token");
+        let response = self
+            .server_fn(
+                None,
+                "accept_invite",
+                &[
+                    ("token", token),
+                    ("name", "Ivy Invited"),
+                    ("password", "another long password"),
+                ],
+            )
+            .await;
+        assert!(
+            response.status().is_success() || response.status().is_redirection(),
+            "accept invite: {}",
+            response.status()
+        );
+        session_cookie(&response)
+    }
+}
+
 pub fn signed(customer_id: &str, name: &str) -> WidgetSessionRequest {
     WidgetSessionRequest {
         customer_id: Some(customer_id.to_owned()),
@@ -240,8 +314,19 @@ impl Socket {
         .await;
     }
 
-    /// The next protocol frame (pings skipped).
+    /// The next protocol frame, pings and settings pushes skipped (a widget socket starts
+    /// with the current settings).
     pub async fn next_frame(&mut self) -> ServerFrame {
+        loop {
+            let frame = self.next_any_frame().await;
+            if !matches!(frame, ServerFrame::Settings { .. }) {
+                return frame;
+            }
+        }
+    }
+
+    /// The next protocol frame (pings skipped).
+    pub async fn next_any_frame(&mut self) -> ServerFrame {
         loop {
             let message = tokio::time::timeout(FRAME_TIMEOUT, self.stream.next())
                 .await
@@ -260,7 +345,7 @@ impl Socket {
         mut wanted: impl FnMut(&ServerFrame) -> bool,
     ) -> ServerFrame {
         loop {
-            let frame = self.next_frame().await;
+            let frame = self.next_any_frame().await;
             if wanted(&frame) {
                 return frame;
             }

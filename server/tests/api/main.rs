@@ -3,8 +3,13 @@
 //! crate is linked once.
 
 mod helpers;
+#[path = "../support/smtp.rs"]
+mod smtp;
 
 mod agents;
 mod chat;
 mod isolation;
+mod notifications;
+mod settings;
+mod team;
 mod widget_session;

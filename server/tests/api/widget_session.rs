@@ -11,8 +11,8 @@ async fn a_signed_customer_gets_a_token_and_the_welcome_message() {
     let session = app.shopper("7001", "Ana").await;
     assert!(session.token.is_some());
     assert_eq!(session.shopper.expect("shopper").name, "Ana");
-    assert_eq!(session.store_name, "Test Shop");
-    assert!(!session.welcome_message.is_empty());
+    assert_eq!(session.settings.store_name, "Test Shop");
+    assert!(!session.settings.welcome_message.is_empty());
     assert!(session.conversation.is_none());
     app.stop().await;
 }

@@ -1,0 +1,586 @@
+//! The merchant's settings as they cross the wire: edited in the helpdesk's Settings
+//! pages, stored by the server, and (the storefront-facing part) sent to widgets.
+
+use serde::{Deserialize, Serialize};
+
+/// The longest welcome or away message, in characters.
+pub const MAX_WELCOME_CHARS: usize = 500;
+pub const MAX_STORE_NAME_CHARS: usize = 80;
+pub const MAX_URL_CHARS: usize = 500;
+pub const MAX_ORIGINS: usize = 20;
+pub const MAX_FAQ_QUESTION_CHARS: usize = 200;
+pub const MAX_FAQ_ANSWER_CHARS: usize = 2000;
+pub const MAX_FAQS: usize = 50;
+
+/// Who sees the Chat tab.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginStatus {
+    /// Everyone sees the tab; only logged-in customers can start a chat.
+    #[default]
+    AllUsers,
+    /// The tab is hidden from visitors who are not logged in.
+    LoggedInUsers,
+}
+
+impl LoginStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginStatus::AllUsers => "all_users",
+            LoginStatus::LoggedInUsers => "logged_in_users",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "all_users" => Some(LoginStatus::AllUsers),
+            "logged_in_users" => Some(LoginStatus::LoggedInUsers),
+            _ => None,
+        }
+    }
+}
+
+/// Settings → Web Chat.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct WebChatSettings {
+    pub enabled: bool,
+    pub login_status: LoginStatus,
+    /// Plain text, the first thing a shopper reads in the chat.
+    pub welcome_message: String,
+}
+
+impl Default for WebChatSettings {
+    fn default() -> Self {
+        WebChatSettings {
+            enabled: true,
+            login_status: LoginStatus::AllUsers,
+            welcome_message: "Hi there! What do you need help with today?".to_owned(),
+        }
+    }
+}
+
+/// Which bottom corner the launcher sits in.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LauncherPosition {
+    #[default]
+    BottomRight,
+    BottomLeft,
+}
+
+impl LauncherPosition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LauncherPosition::BottomRight => "bottom_right",
+            LauncherPosition::BottomLeft => "bottom_left",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "bottom_right" => Some(LauncherPosition::BottomRight),
+            "bottom_left" => Some(LauncherPosition::BottomLeft),
+            _ => None,
+        }
+    }
+}
+
+/// Settings → General.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct GeneralSettings {
+    pub store_name: String,
+    /// `#rrggbb`.
+    pub brand_color: String,
+    pub launcher_position: LauncherPosition,
+    /// Storefront origins (`https://shop.example`) allowed to embed the widget.
+    pub allowed_origins: Vec<String>,
+    /// Shown to the shopper before their first message; empty when not set.
+    pub privacy_policy_url: String,
+    pub terms_of_service_url: String,
+}
+
+impl Default for GeneralSettings {
+    fn default() -> Self {
+        GeneralSettings {
+            store_name: "Demo Store".to_owned(),
+            brand_color: "#3b5bdb".to_owned(),
+            launcher_position: LauncherPosition::BottomRight,
+            allowed_origins: Vec::new(),
+            privacy_policy_url: String::new(),
+            terms_of_service_url: String::new(),
+        }
+    }
+}
+
+/// Settings → Business hours.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct BusinessHours {
+    /// Off: the team is always available (no away messages).
+    pub enabled: bool,
+    /// IANA zone, e.g. "America/Sao_Paulo".
+    pub time_zone: String,
+    pub weekly: Vec<WeeklyRange>,
+    pub exceptions: Vec<DateException>,
+    pub away_message: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct WeeklyRange {
+    /// 1 = Monday ... 7 = Sunday.
+    pub weekday: u8,
+    pub range: TimeRange,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TimeRange {
+    /// "HH:MM" wall-clock time in the shop's zone, 00:00..=23:59.
+    pub opens: String,
+    /// "HH:MM"; "24:00" is midnight at the end of the day. Earlier than `opens` means
+    /// the range runs past midnight into the next day.
+    pub closes: String,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct DateException {
+    /// "YYYY-MM-DD" in the shop's zone.
+    pub date: String,
+    /// Empty: closed that day. Otherwise these replace the weekly ranges starting that day.
+    pub ranges: Vec<TimeRange>,
+    /// Shown to merchants only ("Christmas").
+    pub label: String,
+}
+
+/// A question and its answer, as the helpdesk manages it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Faq {
+    pub id: String,
+    pub question: String,
+    pub answer: String,
+    pub published: bool,
+    /// How many times shoppers opened it.
+    pub opened: i64,
+    /// How many of those still asked for a person afterwards.
+    pub still_needed_help: i64,
+}
+
+/// What the FAQ form submits (create or edit).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Default)]
+pub struct FaqInput {
+    pub question: String,
+    pub answer: String,
+    pub published: bool,
+}
+
+/// A published FAQ, as the widget shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PublicFaq {
+    pub id: String,
+    pub question: String,
+    pub answer: String,
+}
+
+/// Whether the team is available, as a widget shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Availability {
+    pub open_now: bool,
+    /// When the team is next available (epoch ms), when closed; `None` if not scheduled.
+    pub next_open_at: Option<i64>,
+}
+
+/// The storefront-facing settings, sent with the widget session and pushed live to
+/// open widgets when a merchant changes them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct WidgetSettings {
+    pub chat_enabled: bool,
+    pub login_status: LoginStatus,
+    pub store_name: String,
+    pub welcome_message: String,
+    pub brand_color: String,
+    pub launcher_position: LauncherPosition,
+    pub privacy_policy_url: Option<String>,
+    pub terms_of_service_url: Option<String>,
+    pub faqs: Vec<PublicFaq>,
+    pub availability: Availability,
+}
+
+/// What the loader reads before it draws the launcher (small, cacheable).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct LauncherSettings {
+    pub chat_enabled: bool,
+    pub login_status: LoginStatus,
+    pub brand_color: String,
+    pub launcher_position: LauncherPosition,
+}
+
+/// A shopper's interaction with an FAQ, recorded for the deflection counts.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum FaqEventKind {
+    Opened,
+    /// "I still need help" after reading this FAQ.
+    StillNeededHelp,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FaqEvent {
+    pub faq_id: String,
+    pub kind: FaqEventKind,
+}
+
+/// One problem with a submitted form, keyed by its field.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An agent's role: owners and admins manage settings and the team.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Agent,
+    Admin,
+    Owner,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Agent => "agent",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "owner" => Some(Role::Owner),
+            "admin" => Some(Role::Admin),
+            "agent" => Some(Role::Agent),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Owner => "Owner",
+            Role::Admin => "Admin",
+            Role::Agent => "Agent",
+        }
+    }
+
+    /// Whether this role may change settings and manage the team.
+    pub fn manages(self) -> bool {
+        self >= Role::Admin
+    }
+
+    /// Whether someone with this role may change `target`'s role to `to`, or (with
+    /// `to == None`) deactivate or reactivate them. Only owners touch owners.
+    pub fn may_change(self, target: Role, to: Option<Role>) -> bool {
+        let touches_owner = target == Role::Owner || to == Some(Role::Owner);
+        self.manages() && (!touches_owner || self == Role::Owner)
+    }
+}
+
+/// A member of the team, as Settings → Team lists them.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct TeamMember {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// An invitation not yet accepted.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct PendingInvite {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub expires_at: i64,
+}
+
+/// The team page: members and pending invitations.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Team {
+    pub members: Vec<TeamMember>,
+    pub invites: Vec<PendingInvite>,
+}
+
+/// Trimmed text, or an error when empty (if required) or longer than `max` characters.
+fn bounded_text(
+    errors: &mut Vec<FieldError>,
+    field: &str,
+    label: &str,
+    value: &str,
+    max: usize,
+    required: bool,
+) -> String {
+    let value = value.trim();
+    if required && value.is_empty() {
+        errors.push(FieldError::new(field, format!("{label} cannot be empty.")));
+    } else if value.chars().count() > max {
+        errors.push(FieldError::new(
+            field,
+            format!("{label} must be at most {max} characters."),
+        ));
+    }
+    value.to_owned()
+}
+
+/// An absolute `http(s)://` URL with a host and no spaces; empty stays empty.
+pub fn check_link_url(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    if value.chars().count() > MAX_URL_CHARS {
+        return Err(format!("Use a URL of at most {MAX_URL_CHARS} characters."));
+    }
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or("Use a full http:// or https:// address.")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let valid = !host.is_empty()
+        && !host.contains('@')
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err("Use a full http:// or https:// address.".to_owned())
+    }
+}
+
+/// A storefront origin: `scheme://host[:port]`, no path, lower-cased, no trailing slash.
+pub fn check_origin(value: &str) -> Result<String, String> {
+    let trimmed = value.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| format!("{value:?} is not an origin like https://shop.example"))?;
+    if rest.is_empty()
+        || rest.contains(['/', '?', '#', '@'])
+        || rest.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "{value:?} is not an origin like https://shop.example"
+        ));
+    }
+    Ok(trimmed.to_ascii_lowercase())
+}
+
+impl WebChatSettings {
+    /// Trimmed and checked; every problem is reported, keyed by field.
+    pub fn validated(&self) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let welcome_message = bounded_text(
+            &mut errors,
+            "welcome_message",
+            "The welcome message",
+            &self.welcome_message,
+            MAX_WELCOME_CHARS,
+            true,
+        );
+        if errors.is_empty() {
+            Ok(WebChatSettings {
+                welcome_message,
+                ..self.clone()
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl GeneralSettings {
+    pub fn validated(&self) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let store_name = bounded_text(
+            &mut errors,
+            "store_name",
+            "The store name",
+            &self.store_name,
+            MAX_STORE_NAME_CHARS,
+            true,
+        );
+        let brand_color = self.brand_color.trim().to_ascii_lowercase();
+        let is_hex_colour = brand_color.len() == 7
+            && brand_color.starts_with('#')
+            && brand_color[1..].bytes().all(|b| b.is_ascii_hexdigit());
+        if !is_hex_colour {
+            errors.push(FieldError::new("brand_color", "Use a colour like #3b5bdb."));
+        }
+        let mut allowed_origins: Vec<String> = Vec::new();
+        for origin in self.allowed_origins.iter().filter(|o| !o.trim().is_empty()) {
+            match check_origin(origin) {
+                Ok(origin) if !allowed_origins.contains(&origin) => allowed_origins.push(origin),
+                Ok(_) => {}
+                Err(message) => errors.push(FieldError::new("allowed_origins", message)),
+            }
+        }
+        if allowed_origins.len() > MAX_ORIGINS {
+            errors.push(FieldError::new(
+                "allowed_origins",
+                format!("List at most {MAX_ORIGINS} origins."),
+            ));
+        }
+        let mut link = |field: &str, value: &str| match check_link_url(value) {
+            Ok(url) => url,
+            Err(message) => {
+                errors.push(FieldError::new(field, message));
+                String::new()
+            }
+        };
+        let privacy_policy_url = link("privacy_policy_url", &self.privacy_policy_url);
+        let terms_of_service_url = link("terms_of_service_url", &self.terms_of_service_url);
+        if errors.is_empty() {
+            Ok(GeneralSettings {
+                store_name,
+                brand_color,
+                launcher_position: self.launcher_position,
+                allowed_origins,
+                privacy_policy_url,
+                terms_of_service_url,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl FaqInput {
+    pub fn validated(&self) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let question = bounded_text(
+            &mut errors,
+            "question",
+            "The question",
+            &self.question,
+            MAX_FAQ_QUESTION_CHARS,
+            true,
+        );
+        let answer = bounded_text(
+            &mut errors,
+            "answer",
+            "The answer",
+            &self.answer,
+            MAX_FAQ_ANSWER_CHARS,
+            true,
+        );
+        if errors.is_empty() {
+            Ok(FaqInput {
+                question,
+                answer,
+                published: self.published,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_owners_touch_owners() {
+        assert!(Role::Owner.may_change(Role::Admin, Some(Role::Owner)));
+        assert!(Role::Admin.may_change(Role::Agent, Some(Role::Admin)));
+        assert!(Role::Admin.may_change(Role::Agent, None));
+        assert!(!Role::Admin.may_change(Role::Owner, None));
+        assert!(!Role::Admin.may_change(Role::Agent, Some(Role::Owner)));
+        assert!(!Role::Agent.may_change(Role::Agent, None));
+    }
+
+    #[test]
+    fn links_must_be_absolute_http_urls() {
+        assert_eq!(check_link_url(" "), Ok(String::new()));
+        assert_eq!(
+            check_link_url("https://shop.example/policies/privacy"),
+            Ok("https://shop.example/policies/privacy".to_owned())
+        );
+        assert!(check_link_url("javascript:alert(1)").is_err());
+        assert!(check_link_url("ftp://shop.example").is_err());
+        assert!(check_link_url("https://").is_err());
+        assert!(check_link_url("https://shop.example/a b").is_err());
+        assert!(check_link_url(&format!("https://x.example/{}", "a".repeat(600))).is_err());
+    }
+
+    #[test]
+    fn general_settings_report_every_bad_field() {
+        let errors = GeneralSettings {
+            store_name: " ".into(),
+            brand_color: "blue".into(),
+            allowed_origins: vec!["https://shop.example/path".into()],
+            privacy_policy_url: "javascript:x".into(),
+            ..GeneralSettings::default()
+        }
+        .validated()
+        .expect_err("invalid");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "store_name",
+                "brand_color",
+                "allowed_origins",
+                "privacy_policy_url"
+            ]
+        );
+    }
+
+    #[test]
+    fn general_settings_are_cleaned() {
+        let cleaned = GeneralSettings {
+            store_name: " Acme ".into(),
+            brand_color: "#AABBCC".into(),
+            allowed_origins: vec![
+                "https://Shop.example/".into(),
+                "https://shop.example".into(),
+                "".into(),
+            ],
+            ..GeneralSettings::default()
+        }
+        .validated()
+        .expect("valid");
+        assert_eq!(cleaned.store_name, "Acme");
+        assert_eq!(cleaned.brand_color, "#aabbcc");
+        assert_eq!(cleaned.allowed_origins, vec!["https://shop.example"]);
+    }
+
+    #[test]
+    fn welcome_and_faq_texts_are_bounded() {
+        let long = "x".repeat(MAX_WELCOME_CHARS + 1);
+        let web_chat = WebChatSettings {
+            welcome_message: long,
+            ..WebChatSettings::default()
+        };
+        assert_eq!(
+            web_chat.validated().expect_err("too long")[0].field,
+            "welcome_message"
+        );
+        let faq = FaqInput {
+            question: "Where is my order?".into(),
+            answer: String::new(),
+            published: true,
+        };
+        assert_eq!(
+            faq.validated().expect_err("empty answer")[0].field,
+            "answer"
+        );
+    }
+}
