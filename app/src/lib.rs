@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -53,6 +53,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::NoTicketSelected />
                     <Route path=path!(":id") view=pages::TicketPage />
                 </ParentRoute>
+                // Settings render whole on the server (no "Loading…" shell): the forms show
+                // their values at first paint, before the WASM is live, and without JS.
+                <ParentRoute path=path!("/settings") view=pages::SettingsLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::SettingsIndex />
+                    <Route path=path!("web-chat") view=pages::WebChatSettingsPage />
+                    <Route path=path!("general") view=pages::GeneralSettingsPage />
+                    <Route path=path!("faqs") view=pages::FaqsSettings />
+                    <Route path=path!("hours") view=pages::HoursSettings />
+                    <Route path=path!("team") view=pages::TeamSettings />
+                    <Route path=path!("notifications") view=pages::NotificationsSettings />
+                </ParentRoute>
+                <Route path=path!("/invite/:token") view=pages::InvitePage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

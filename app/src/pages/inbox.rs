@@ -9,11 +9,12 @@ use leptos_router::{components::Outlet, hooks::use_location};
 use protocol::TicketSummary;
 
 use super::{
-    icons::{ChannelIcon, InboxIcon},
+    icons::ChannelIcon,
+    rail::{Rail, Section},
     ErrorNote,
 };
 use crate::{
-    api::{current_agent, list_tickets, LogOut},
+    api::{current_agent, list_tickets},
     inbox::Inbox,
     live,
     time::{now_ms, relative},
@@ -25,7 +26,6 @@ pub fn InboxLayout() -> impl IntoView {
     provide_context(inbox);
     let agent = Resource::new(|| (), |_| current_agent());
     let tickets = Resource::new(|| (), |_| list_tickets());
-    let logout = ServerAction::<LogOut>::new();
     let unread = Memo::new(move |_| inbox.unread_count());
 
     // Browser only: effects do not run during server rendering.
@@ -41,33 +41,7 @@ pub fn InboxLayout() -> impl IntoView {
             count => format!("({count}) Inbox"),
         } />
         <div class="desk">
-            <nav class="rail" aria-label="Main">
-                <a class="brand" href="/inbox">"Shopdesk"</a>
-                <a class="nav-item active" href="/inbox" aria-current="page">
-                    <InboxIcon />
-                    <span>"Helpdesk"</span>
-                    <Show when=move || { unread.get() > 0 }>
-                        <span class="badge" aria-label=move || format!("{} unread tickets", unread.get())>
-                            {move || unread.get()}
-                        </span>
-                    </Show>
-                </a>
-                <div class="rail-foot">
-                    <Suspense>
-                        {move || Suspend::new(async move {
-                            agent.await.ok().map(|agent| view! {
-                                <span class="me" title=agent.email.clone()>
-                                    <span class="avatar" aria-hidden="true">{initials(&agent.name)}</span>
-                                    <span class="me-name">{agent.name}</span>
-                                </span>
-                            })
-                        })}
-                    </Suspense>
-                    <ActionForm action=logout>
-                        <button type="submit" class="link">"Log out"</button>
-                    </ActionForm>
-                </div>
-            </nav>
+            <Rail active=Section::Helpdesk agent unread />
             <section class="list-pane" aria-labelledby="inbox-title">
                 <header class="pane-head">
                     <h1 id="inbox-title">"Inbox"</h1>

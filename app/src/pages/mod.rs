@@ -1,13 +1,22 @@
-//! The helpdesk's pages; folders mirror the screen: sign-in pages, the inbox layout
-//! with its ticket list, and the ticket view.
+//! The helpdesk's pages; folders mirror the screen: sign-in pages (and the invitation
+//! page), the navigation rail, the inbox layout with its ticket list, the ticket view,
+//! and the settings.
 
 mod auth;
 mod icons;
 mod inbox;
+mod invite;
+mod rail;
+mod settings;
 mod ticket;
 
 pub use auth::{LoginPage, SetupPage};
 pub use inbox::{InboxLayout, NoTicketSelected};
+pub use invite::InvitePage;
+pub use settings::{
+    FaqsSettings, GeneralSettingsPage, HoursSettings, NotificationsSettings, SettingsIndex,
+    SettingsLayout, TeamSettings, WebChatSettingsPage,
+};
 pub use ticket::TicketPage;
 
 use leptos::prelude::*;

@@ -1,0 +1,430 @@
+//! Settings → General: the store's name, brand colour and launcher corner, the storefront
+//! origins allowed to embed the widget, the policy links, the identity secret (rotated
+//! here unless the server's configuration sets it) and the embed snippet.
+
+use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_meta::Title;
+use protocol::settings::{GeneralSettings, LauncherPosition, MAX_STORE_NAME_CHARS, MAX_URL_CHARS};
+
+use super::{
+    ago, described_by, focus_first, invalid, Controls, CopyField, FieldMessage, FormFeedback,
+    Loading, LocalTime, Me, Now, Outcome, ReadOnlyNote, SettingsHead,
+};
+use crate::{
+    api::{get_general, rotate_identity_secret, save_general, ApiError, GeneralPage},
+    pages::ErrorNote,
+    time::now_ms,
+};
+
+#[component]
+pub fn GeneralSettingsPage() -> impl IntoView {
+    let me = expect_context::<Me>().0;
+    let page = Resource::new(|| (), |_| get_general());
+    view! {
+        <Title text="General settings" />
+        <SettingsHead
+            title="General"
+            intro="Your store as shoppers see it in the chat, where the chat may be embedded, and how your storefront identifies customers."
+        />
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match (me.await, page.await) {
+                    (Ok(me), Ok(page)) => {
+                        let can_edit = me.role().manages();
+                        view! { <div class:read-only=!can_edit><GeneralEditor page can_edit /></div> }.into_any()
+                    }
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The identity secret's state, as the card shows it (never the secret itself).
+#[derive(Clone, Copy)]
+struct SecretState {
+    rotated_at: RwSignal<Option<i64>>,
+    previous_valid_until: RwSignal<Option<i64>>,
+}
+
+impl SecretState {
+    fn show(self, page: &GeneralPage) {
+        self.rotated_at.set(page.secret_rotated_at);
+        self.previous_valid_until
+            .set(page.previous_secret_valid_until);
+    }
+}
+
+#[component]
+fn GeneralEditor(page: GeneralPage, can_edit: bool) -> impl IntoView {
+    let secret = SecretState {
+        rotated_at: RwSignal::new(page.secret_rotated_at),
+        previous_valid_until: RwSignal::new(page.previous_secret_valid_until),
+    };
+    view! {
+        <GeneralForm settings=page.settings.clone() secret can_edit />
+        <IdentitySecretCard secret from_config=page.secret_from_config can_edit />
+        <EmbedSnippet script_url=page.widget_script_url />
+    }
+}
+
+#[component]
+fn GeneralForm(settings: GeneralSettings, secret: SecretState, can_edit: bool) -> impl IntoView {
+    let store_name = RwSignal::new(settings.store_name);
+    let brand_color = RwSignal::new(settings.brand_color);
+    let position = RwSignal::new(settings.launcher_position);
+    let origins = RwSignal::new(settings.allowed_origins.join("\n"));
+    let privacy = RwSignal::new(settings.privacy_policy_url);
+    let terms = RwSignal::new(settings.terms_of_service_url);
+
+    let save = Action::new(move |input: &GeneralSettings| {
+        let input = input.clone();
+        async move {
+            let page = save_general(input).await?;
+            // Show what was stored (trimmed, lower-cased, duplicates dropped).
+            let stored = &page.settings;
+            store_name.set(stored.store_name.clone());
+            brand_color.set(stored.brand_color.clone());
+            position.set(stored.launcher_position);
+            origins.set(stored.allowed_origins.join("\n"));
+            privacy.set(stored.privacy_policy_url.clone());
+            terms.set(stored.terms_of_service_url.clone());
+            secret.show(&page);
+            Ok(())
+        }
+    });
+    let outcome = Outcome::of(save);
+    let controls = Controls::new(can_edit);
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if !can_edit {
+            return;
+        }
+        save.dispatch(GeneralSettings {
+            store_name: store_name.get_untracked(),
+            brand_color: brand_color.get_untracked(),
+            launcher_position: position.get_untracked(),
+            allowed_origins: origins.with_untracked(|text| {
+                text.lines()
+                    .map(str::trim)
+                    .filter(|line| !line.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            }),
+            privacy_policy_url: privacy.get_untracked(),
+            terms_of_service_url: terms.get_untracked(),
+        });
+    };
+
+    let name_error = outcome.field("store_name");
+    let color_error = outcome.field("brand_color");
+    let origins_error = outcome.field("allowed_origins");
+    let privacy_error = outcome.field("privacy_policy_url");
+    let terms_error = outcome.field("terms_of_service_url");
+    // The colour picker only takes #rrggbb; anything else waits for the text field.
+    let picker_value = move || {
+        brand_color.with(|color| {
+            let valid = color.len() == 7
+                && color.starts_with('#')
+                && color[1..].bytes().all(|b| b.is_ascii_hexdigit());
+            if valid {
+                color.to_ascii_lowercase()
+            } else {
+                "#000000".to_owned()
+            }
+        })
+    };
+
+    view! {
+        <form class="settings-form" novalidate on:submit=submit>
+            <ReadOnlyNote can_edit />
+            <section class="card">
+                <h2>"Store"</h2>
+                <div class="field">
+                    <label for="store-name">"Store name"</label>
+                    <input
+                        id="store-name"
+                        type="text"
+                        maxlength=MAX_STORE_NAME_CHARS.to_string()
+                        autocomplete="organization"
+                        value=store_name.get_untracked()
+                        prop:value=store_name
+                        on:input=move |event| store_name.set(event_target_value(&event))
+                        disabled=move || controls.locked()
+                        aria-invalid=invalid(name_error)
+                        aria-describedby=described_by(Some("store-name-hint"), "store-name-error", name_error)
+                    />
+                    <p class="hint" id="store-name-hint">"Shown at the top of the chat."</p>
+                    <FieldMessage id="store-name-error" message=name_error />
+                </div>
+                <div class="field">
+                    <label for="brand-color">"Brand colour"</label>
+                    <div class="color-row">
+                        <label for="brand-color-picker" class="sr-only">"Pick the brand colour"</label>
+                        <input
+                            id="brand-color-picker"
+                            type="color"
+                            value=untrack(picker_value)
+                            prop:value=picker_value
+                            on:input=move |event| brand_color.set(event_target_value(&event))
+                            disabled=move || controls.locked()
+                        />
+                        <input
+                            id="brand-color"
+                            type="text"
+                            class="hex"
+                            maxlength="7"
+                            spellcheck="false"
+                            value=brand_color.get_untracked()
+                            prop:value=brand_color
+                            on:input=move |event| brand_color.set(event_target_value(&event))
+                            disabled=move || controls.locked()
+                            aria-invalid=invalid(color_error)
+                            aria-describedby=described_by(Some("brand-color-hint"), "brand-color-error", color_error)
+                        />
+                    </div>
+                    <p class="hint" id="brand-color-hint">"The launcher and the shopper's messages use it. A hex colour like #3b5bdb."</p>
+                    <FieldMessage id="brand-color-error" message=color_error />
+                </div>
+                <fieldset class="field">
+                    <legend>"Launcher position"</legend>
+                    <div class="inline-choices">
+                        <PositionChoice position value=LauncherPosition::BottomRight id="launcher-right" label="Bottom right" controls />
+                        <PositionChoice position value=LauncherPosition::BottomLeft id="launcher-left" label="Bottom left" controls />
+                    </div>
+                </fieldset>
+            </section>
+            <section class="card">
+                <h2>"Storefront"</h2>
+                <div class="field">
+                    <label for="allowed-origins">"Allowed storefront origins"</label>
+                    <textarea
+                        id="allowed-origins"
+                        rows="3"
+                        spellcheck="false"
+                        placeholder="https://shop.example"
+                        prop:value=origins
+                        on:input=move |event| origins.set(event_target_value(&event))
+                        disabled=move || controls.locked()
+                        aria-invalid=invalid(origins_error)
+                        aria-describedby=described_by(Some("allowed-origins-hint"), "allowed-origins-error", origins_error)
+                    >
+                        {origins.get_untracked()}
+                    </textarea>
+                    <p class="hint" id="allowed-origins-hint">
+                        "One per line, like https://shop.example. Only these sites can embed the chat."
+                    </p>
+                    <FieldMessage id="allowed-origins-error" message=origins_error />
+                </div>
+                <div class="field">
+                    <label for="privacy-url">"Privacy policy URL"</label>
+                    <input
+                        id="privacy-url"
+                        type="url"
+                        inputmode="url"
+                        maxlength=MAX_URL_CHARS.to_string()
+                        placeholder="https://shop.example/policies/privacy-policy"
+                        value=privacy.get_untracked()
+                        prop:value=privacy
+                        on:input=move |event| privacy.set(event_target_value(&event))
+                        disabled=move || controls.locked()
+                        aria-invalid=invalid(privacy_error)
+                        aria-describedby=described_by(Some("policy-links-hint"), "privacy-url-error", privacy_error)
+                    />
+                    <FieldMessage id="privacy-url-error" message=privacy_error />
+                </div>
+                <div class="field">
+                    <label for="terms-url">"Terms of service URL"</label>
+                    <input
+                        id="terms-url"
+                        type="url"
+                        inputmode="url"
+                        maxlength=MAX_URL_CHARS.to_string()
+                        placeholder="https://shop.example/policies/terms-of-service"
+                        value=terms.get_untracked()
+                        prop:value=terms
+                        on:input=move |event| terms.set(event_target_value(&event))
+                        disabled=move || controls.locked()
+                        aria-invalid=invalid(terms_error)
+                        aria-describedby=described_by(Some("policy-links-hint"), "terms-url-error", terms_error)
+                    />
+                    <FieldMessage id="terms-url-error" message=terms_error />
+                    <p class="hint" id="policy-links-hint">
+                        "Shoppers see these links before they send their first message. Leave empty to hide."
+                    </p>
+                </div>
+            </section>
+            <div class="form-actions">
+                <button type="submit" class="primary" disabled=move || controls.locked() || outcome.pending.get()>
+                    {move || if outcome.pending.get() { "Saving…" } else { "Save" }}
+                </button>
+                <FormFeedback outcome />
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn PositionChoice(
+    position: RwSignal<LauncherPosition>,
+    value: LauncherPosition,
+    id: &'static str,
+    label: &'static str,
+    controls: Controls,
+) -> impl IntoView {
+    view! {
+        <span class="choice">
+            <input
+                id=id
+                type="radio"
+                name="launcher_position"
+                value=value.as_str()
+                checked=position.get_untracked() == value
+                prop:checked=move || position.get() == value
+                on:change=move |_| position.set(value)
+                disabled=move || controls.locked()
+            />
+            <label for=id>{label}</label>
+        </span>
+    }
+}
+
+/// The identity secret: when it was rotated, and a two-step Rotate that shows the new
+/// secret once.
+#[component]
+fn IdentitySecretCard(secret: SecretState, from_config: bool, can_edit: bool) -> impl IntoView {
+    let now = expect_context::<Now>().0;
+    let confirming = RwSignal::new(false);
+    let controls = Controls::new(can_edit);
+    let rotate = Action::new(move |_: &()| async move {
+        let new_secret = rotate_identity_secret().await?;
+        match get_general().await {
+            Ok(page) => secret.show(&page),
+            Err(_) => secret.rotated_at.set(Some(now_ms())),
+        }
+        Ok::<_, ApiError>(new_secret)
+    });
+    let pending = rotate.pending();
+    let error = move || {
+        rotate.value().with(|value| {
+            value
+                .as_ref()
+                .and_then(|r| r.as_ref().err().map(ToString::to_string))
+        })
+    };
+    let new_secret = move || {
+        rotate
+            .value()
+            .with(|value| value.as_ref().and_then(|r| r.as_ref().ok().cloned()))
+    };
+    let start = move |_| {
+        confirming.set(true);
+        focus_first(vec!["rotate-confirm".to_owned()]);
+    };
+    let cancel = move |_| {
+        confirming.set(false);
+        focus_first(vec!["rotate-secret".to_owned()]);
+    };
+    let confirm = move |_| {
+        confirming.set(false);
+        rotate.dispatch(());
+    };
+    // Once the new secret is in, put the focus on it.
+    Effect::new(move |_| {
+        if new_secret().is_some() {
+            focus_first(vec!["new-secret".to_owned()]);
+        }
+    });
+
+    let rotation = move || {
+        if from_config {
+            return view! {
+                <p class="note">
+                    "This secret is set in the server's configuration (SHOPDESK_IDENTITY_SECRET). The server's operator changes it there."
+                </p>
+            }
+            .into_any();
+        }
+        view! {
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button
+                        type="button"
+                        id="rotate-secret"
+                        class="secondary"
+                        on:click=start
+                        disabled=move || controls.locked() || pending.get()
+                    >
+                        {move || if pending.get() { "Rotating…" } else { "Rotate secret" }}
+                    </button>
+                }
+            >
+                <div class="confirm" role="group" aria-labelledby="rotate-question">
+                    <p id="rotate-question">
+                        "Are you sure? Your storefront must then sign customers with the new secret. The current one keeps working for a grace period while you switch over."
+                    </p>
+                    <button type="button" id="rotate-confirm" class="danger" on:click=confirm>"Confirm"</button>
+                    <button type="button" class="secondary" on:click=cancel>"Cancel"</button>
+                </div>
+            </Show>
+        }
+        .into_any()
+    };
+
+    view! {
+        <section class="card" aria-labelledby="secret-title">
+            <h2 id="secret-title">"Identity secret"</h2>
+            <p>
+                "Your storefront signs each logged-in customer's id with this secret (HMAC-SHA256), so the chat knows who they are and shows them only their own conversations. Keep it on your server; never put it in a page."
+            </p>
+            <p class="secret-state">
+                {move || match secret.rotated_at.get() {
+                    Some(at) => format!("Rotated {}", ago(at, now.get())),
+                    None => "Never rotated".to_owned(),
+                }}
+            </p>
+            {move || secret.previous_valid_until.get().map(|until| view! {
+                <p class="hint">"The previous secret keeps working until " <LocalTime at=until /> "."</p>
+            })}
+            {move || new_secret().map(|value| view! {
+                <div class="new-secret">
+                    <CopyField id="new-secret" label="New identity secret" value />
+                    <p class="warning">"Copy it now and store it safely: it will not be shown again."</p>
+                </div>
+            })}
+            {rotation}
+            <p class="form-error" role="alert">{error}</p>
+        </section>
+    }
+}
+
+/// The tag a storefront's theme adds (Shopify Liquid, as the README documents it).
+#[component]
+fn EmbedSnippet(script_url: String) -> impl IntoView {
+    let snippet = [
+        "{%- if customer -%}",
+        "  {%- assign shopdesk_signature = customer.id | append: '' | hmac_sha256: settings.shopdesk_identity_secret -%}",
+        "{%- endif -%}",
+        &format!("<script src=\"{script_url}\""),
+        "  data-locale=\"{{ request.locale.iso_code }}\"",
+        "  data-login-url=\"{{ routes.account_login_url }}\"",
+        "  {%- if customer %}",
+        "  data-customer-id=\"{{ customer.id }}\"",
+        "  data-customer-name=\"{{ customer.name | escape }}\"",
+        "  data-customer-email=\"{{ customer.email | escape }}\"",
+        "  data-signature=\"{{ shopdesk_signature }}\"",
+        "  {%- endif %}",
+        "  async></script>",
+    ]
+    .join("\n");
+    view! {
+        <section class="card" aria-labelledby="embed-title">
+            <h2 id="embed-title">"Embed snippet"</h2>
+            <p>
+                "Your theme adds this tag before </body> (in Shopify: layout/theme.liquid). Keep the identity secret in a theme setting: Liquid runs on the store's servers, so shoppers never see it. The signature is the hex HMAC-SHA256 of the customer's id made with the identity secret."
+            </p>
+            <pre class="snippet"><code>{snippet}</code></pre>
+        </section>
+    }
+}

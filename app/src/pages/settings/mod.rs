@@ -1,0 +1,503 @@
+//! Settings: the layout (the main rail, the settings sub-navigation and the page as a
+//! nested route) and what its pages share: the logged-in agent, a ticking clock, save
+//! feedback, field errors, copy fields and local times.
+//!
+//! Every page loads with a `Resource`, and lets owners and admins edit; plain agents see
+//! the same page with its inputs disabled. Forms post JSON through `Action`s (not
+//! `ActionForm`), so a failed save keeps what the merchant typed.
+
+mod faqs;
+mod general;
+mod hours;
+mod notifications;
+mod team;
+mod web_chat;
+
+pub use faqs::FaqsSettings;
+pub use general::GeneralSettingsPage;
+pub use hours::HoursSettings;
+pub use notifications::NotificationsSettings;
+pub use team::TeamSettings;
+pub use web_chat::WebChatSettingsPage;
+
+use std::time::Duration;
+
+use leptos::{html, prelude::*};
+use leptos_router::{
+    components::{Outlet, Redirect, A},
+    NavigateOptions,
+};
+
+use super::rail::{Rail, Section};
+use crate::{
+    api::{current_agent, AgentProfile, ApiError},
+    time::{now_ms, relative},
+};
+
+/// The logged-in agent, loaded once by the layout; pages read their role from it.
+#[derive(Clone, Copy)]
+struct Me(Resource<Result<AgentProfile, ApiError>>);
+
+/// The clock relative times ("Rotated 5m ago") and expiries read; ticks in the browser.
+#[derive(Clone, Copy)]
+struct Now(RwSignal<i64>);
+
+/// The message plain agents see above a settings form.
+const READ_ONLY: &str = "Only owners and admins can change these settings.";
+
+#[component]
+pub fn SettingsLayout() -> impl IntoView {
+    let agent = Resource::new(|| (), |_| current_agent());
+    provide_context(Me(agent));
+    let now = RwSignal::new(now_ms());
+    provide_context(Now(now));
+
+    // Browser only: effects do not run during server rendering.
+    Effect::new(move |_| {
+        now.set(now_ms());
+        if let Ok(handle) =
+            set_interval_with_handle(move || now.set(now_ms()), Duration::from_secs(30))
+        {
+            on_cleanup(move || handle.clear());
+        }
+    });
+
+    view! {
+        <div class="desk settings-desk">
+            <Rail active=Section::Settings agent />
+            <nav class="settings-nav" aria-label="Settings">
+                <p class="settings-nav-title">"Settings"</p>
+                <A href="/settings/web-chat">"Web Chat"</A>
+                <A href="/settings/general">"General"</A>
+                <A href="/settings/faqs">"FAQs"</A>
+                <A href="/settings/hours">"Business hours"</A>
+                <A href="/settings/team">"Team"</A>
+                <A href="/settings/notifications">"Notifications"</A>
+            </nav>
+            <main class="settings-pane">
+                <div class="settings-content">
+                    <Outlet />
+                </div>
+            </main>
+        </div>
+    }
+}
+
+/// `/settings` itself: the first page.
+#[component]
+pub fn SettingsIndex() -> impl IntoView {
+    view! {
+        <Redirect
+            path="/settings/web-chat"
+            options=NavigateOptions { replace: true, ..NavigateOptions::default() }
+        />
+    }
+}
+
+/// A settings page's heading and what the page is for.
+#[component]
+fn SettingsHead(title: &'static str, intro: &'static str) -> impl IntoView {
+    view! {
+        <header class="settings-head">
+            <h1>{title}</h1>
+            <p class="muted">{intro}</p>
+        </header>
+    }
+}
+
+#[component]
+fn Loading() -> impl IntoView {
+    view! { <p class="loading">"Loading…"</p> }
+}
+
+/// The note plain agents see; nothing for owners and admins.
+#[component]
+fn ReadOnlyNote(can_edit: bool) -> impl IntoView {
+    (!can_edit).then(|| view! { <p class="note">{READ_ONLY}</p> })
+}
+
+/// Whether a page's controls can be used: by owners and admins, and only once the page is
+/// live in the browser. Before the WASM has loaded, a click would submit a form natively
+/// (losing what was typed) or do nothing; disabled buttons make it wait instead.
+#[derive(Clone, Copy)]
+struct Controls {
+    can_edit: bool,
+    live: Signal<bool>,
+}
+
+impl Controls {
+    /// Call in the component that renders the controls (or an ancestor hydrated with it):
+    /// hydration keeps server-rendered attributes, so `live` must change after it.
+    fn new(can_edit: bool) -> Self {
+        let live = RwSignal::new(false);
+        Effect::new(move |_| live.set(true));
+        Controls {
+            can_edit,
+            live: live.into(),
+        }
+    }
+
+    fn locked(self) -> bool {
+        !self.can_edit || !self.live.get()
+    }
+}
+
+/// What a form's last save came back with, as its fields and messages read it.
+#[derive(Clone, Copy)]
+struct Outcome {
+    error: Signal<Option<ApiError>>,
+    saved: Signal<bool>,
+    pending: Signal<bool>,
+}
+
+impl Outcome {
+    fn of<I, O>(action: Action<I, Result<O, ApiError>>) -> Self
+    where
+        I: Send + Sync + 'static,
+        O: Send + Sync + 'static,
+    {
+        let value = action.value();
+        let pending = action.pending();
+        Outcome {
+            error: Signal::derive(move || {
+                value.with(|value| {
+                    value
+                        .as_ref()
+                        .and_then(|result| result.as_ref().err().cloned())
+                })
+            }),
+            saved: Signal::derive(move || {
+                !pending.get() && value.with(|value| matches!(value, Some(Ok(_))))
+            }),
+            pending: pending.into(),
+        }
+    }
+
+    /// The message for one field of the last save, if it had a problem.
+    fn field(self, name: &'static str) -> Signal<Option<String>> {
+        let error = self.error;
+        Signal::derive(move || error.with(|error| error.as_ref().and_then(|e| e.field(name))))
+    }
+}
+
+/// Every message the error has for exactly `name` (not for `name[...]`), joined: the
+/// business-hours form keys problems by list position and reports some per list.
+fn exact_field_messages(error: &ApiError, name: &str) -> Option<String> {
+    let ApiError::Fields(errors) = error else {
+        return None;
+    };
+    let messages: Vec<&str> = errors
+        .iter()
+        .filter(|error| error.field == name)
+        .map(|error| error.message.as_str())
+        .collect();
+    (!messages.is_empty()).then(|| messages.join(" "))
+}
+
+/// The save's summary alert and its "Saved" confirmation, beside the Save button.
+#[component]
+fn FormFeedback(
+    outcome: Outcome,
+    #[prop(default = "Saved")] saved_text: &'static str,
+) -> impl IntoView {
+    view! {
+        <p class="form-error" role="alert">{move || outcome.error.get().map(|error| error.to_string())}</p>
+        <p class="saved" role="status">{move || outcome.saved.get().then_some(saved_text)}</p>
+    }
+}
+
+/// A field's own error message, referenced by the field's `aria-describedby`.
+#[component]
+fn FieldMessage(#[prop(into)] id: String, message: Signal<Option<String>>) -> impl IntoView {
+    view! { <p class="field-error" id=id>{move || message.get()}</p> }
+}
+
+/// `aria-invalid` for a field with `message`.
+fn invalid(message: Signal<Option<String>>) -> impl Fn() -> Option<&'static str> + Copy {
+    move || message.with(Option::is_some).then_some("true")
+}
+
+/// `aria-describedby` for a field: its hint (if any), and its error while it has one.
+fn described_by(
+    hint: Option<&'static str>,
+    error_id: &'static str,
+    message: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Copy {
+    move || {
+        let ids: Vec<&str> = hint
+            .into_iter()
+            .chain(message.with(Option::is_some).then_some(error_id))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// A value shown once (a new secret, an invitation link) in a read-only input, with a
+/// Copy button: the browser's clipboard where it allows, else the text is selected.
+#[component]
+fn CopyField(id: &'static str, label: &'static str, value: String) -> impl IntoView {
+    let input = NodeRef::<html::Input>::new();
+    let message = RwSignal::new(None::<&'static str>);
+    let copy = move |_| {
+        if let Some(input) = input.get() {
+            input.select();
+            write_clipboard(&input.value(), message);
+        }
+    };
+    let status_id = format!("{id}-copied");
+    view! {
+        <div class="copy-field">
+            <label for=id>{label}</label>
+            <div class="copy-row">
+                <input
+                    id=id
+                    type="text"
+                    readonly
+                    spellcheck="false"
+                    value=value
+                    node_ref=input
+                    on:focus=move |_| {
+                        if let Some(input) = input.get() {
+                            input.select();
+                        }
+                    }
+                />
+                <button type="button" class="secondary" on:click=copy>"Copy"</button>
+            </div>
+            <p class="hint" id=status_id role="status">{move || message.get()}</p>
+        </div>
+    }
+}
+
+const COPY_BY_HAND: &str = "Selected: press Ctrl+C (⌘C on a Mac) to copy.";
+
+/// Writes `text` to the clipboard and reports how it went in `message`.
+#[cfg(feature = "hydrate")]
+fn write_clipboard(text: &str, message: RwSignal<Option<&'static str>>) {
+    use js_sys::{Function, Promise, Reflect};
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+
+    let promise = || -> Option<Promise> {
+        let window: JsValue = window().into();
+        let navigator = Reflect::get(&window, &"navigator".into()).ok()?;
+        let clipboard = Reflect::get(&navigator, &"clipboard".into()).ok()?;
+        if clipboard.is_undefined() || clipboard.is_null() {
+            return None;
+        }
+        let write: Function = Reflect::get(&clipboard, &"writeText".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        write
+            .call1(&clipboard, &JsValue::from_str(text))
+            .ok()?
+            .dyn_into()
+            .ok()
+    };
+    let Some(promise) = promise() else {
+        message.set(Some(COPY_BY_HAND));
+        return;
+    };
+    let copied = Closure::once_into_js(move |_: JsValue| message.set(Some("Copied.")));
+    let refused = Closure::once_into_js(move |_: JsValue| message.set(Some(COPY_BY_HAND)));
+    let then = Reflect::get(&promise, &"then".into())
+        .ok()
+        .and_then(|then| then.dyn_into::<Function>().ok());
+    match then {
+        Some(then) if then.call2(&promise, &copied, &refused).is_ok() => {}
+        _ => message.set(Some(COPY_BY_HAND)),
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn write_clipboard(_text: &str, message: RwSignal<Option<&'static str>>) {
+    message.set(Some(COPY_BY_HAND));
+}
+
+/// Moves keyboard focus to the first of `ids` that exists and is enabled, once the page
+/// has re-rendered (after a list changed under the focused button). Browser only.
+fn focus_first(ids: Vec<String>) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let target = ids.iter().find_map(|id| {
+            document()
+                .get_element_by_id(id)
+                .filter(|element| !element.has_attribute("disabled"))
+                .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+        });
+        if let Some(element) = target {
+            let _ = element.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ids;
+}
+
+/// "3h ago" style age of `at` seen at `now` (the layout's clock, so it stays current).
+fn ago(at: i64, now: i64) -> String {
+    match relative(at, now).as_str() {
+        "now" => "just now".to_owned(),
+        age => format!("{age} ago"),
+    }
+}
+
+/// A moment as "Mon 2 Dec, 14:05": in UTC (and saying so) as rendered on the server,
+/// then in the browser's zone once this element is live there.
+#[component]
+fn LocalTime(at: i64) -> impl IntoView {
+    // Hydration keeps the server's text and remembers what the browser computed then,
+    // so the first browser render must compute the server's text too: only a change
+    // afterwards reaches the page.
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
+    view! {
+        <time datetime=iso_utc(at)>
+            {move || if in_browser.get() { local_date_time(at) } else { utc_date_time(at) }}
+        </time>
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A moment broken into calendar fields.
+#[derive(Debug, PartialEq, Eq)]
+struct Civil {
+    year: i64,
+    /// 1..=12
+    month: u32,
+    day: u32,
+    /// 0 = Monday.
+    weekday: u32,
+    hour: u32,
+    minute: u32,
+}
+
+/// `at` (epoch ms) in UTC (the days-to-civil algorithm of Howard Hinnant's `date`).
+fn civil_utc(at: i64) -> Civil {
+    let days = at.div_euclid(86_400_000);
+    let minutes = at.rem_euclid(86_400_000) / 60_000;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Civil {
+        year,
+        month: month as u32,
+        day: day as u32,
+        // 1970-01-01 was a Thursday.
+        weekday: (days + 3).rem_euclid(7) as u32,
+        hour: (minutes / 60) as u32,
+        minute: (minutes % 60) as u32,
+    }
+}
+
+/// `at` in the browser's zone.
+#[cfg(feature = "hydrate")]
+fn civil_local(at: i64) -> Civil {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+    Civil {
+        year: i64::from(date.get_full_year()),
+        month: date.get_month() + 1,
+        day: date.get_date(),
+        weekday: (date.get_day() + 6) % 7,
+        hour: date.get_hours(),
+        minute: date.get_minutes(),
+    }
+}
+
+fn format_civil(civil: &Civil, zone: &str) -> String {
+    format!(
+        "{} {} {}, {:02}:{:02}{zone}",
+        WEEKDAYS[civil.weekday as usize % 7],
+        civil.day,
+        MONTHS[(civil.month as usize).saturating_sub(1) % 12],
+        civil.hour,
+        civil.minute,
+    )
+}
+
+fn utc_date_time(at: i64) -> String {
+    format_civil(&civil_utc(at), " UTC")
+}
+
+/// In the browser's zone (in UTC where there is no browser).
+fn local_date_time(at: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        format_civil(&civil_local(at), "")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        utc_date_time(at)
+    }
+}
+
+/// The `datetime` attribute: the same on server and browser.
+fn iso_utc(at: i64) -> String {
+    let c = civil_utc(at);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_calendar_fields() {
+        assert_eq!(
+            civil_utc(0),
+            Civil {
+                year: 1970,
+                month: 1,
+                day: 1,
+                weekday: 3,
+                hour: 0,
+                minute: 0
+            }
+        );
+        // 2024-02-29T13:45:00Z, a Thursday.
+        assert_eq!(
+            civil_utc(1_709_214_300_000),
+            Civil {
+                year: 2024,
+                month: 2,
+                day: 29,
+                weekday: 3,
+                hour: 13,
+                minute: 45
+            }
+        );
+        assert_eq!(iso_utc(1_709_214_300_000), "2024-02-29T13:45Z");
+        assert_eq!(utc_date_time(1_709_214_300_000), "Thu 29 Feb, 13:45 UTC");
+    }
+
+    #[test]
+    fn exact_field_messages_skip_indexed_ones() {
+        let error = ApiError::Fields(vec![
+            protocol::settings::FieldError::new("weekly[2]", "Bad range."),
+            protocol::settings::FieldError::new("weekly", "Too many."),
+            protocol::settings::FieldError::new("weekly[2]", "Again."),
+        ]);
+        assert_eq!(
+            exact_field_messages(&error, "weekly").as_deref(),
+            Some("Too many.")
+        );
+        assert_eq!(
+            exact_field_messages(&error, "weekly[2]").as_deref(),
+            Some("Bad range. Again.")
+        );
+        assert_eq!(exact_field_messages(&error, "weekly[0]"), None);
+    }
+}

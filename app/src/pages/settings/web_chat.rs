@@ -1,0 +1,179 @@
+//! Settings → Web Chat: whether the storefront shows the chat, who may use it, and the
+//! welcome message.
+
+use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_meta::Title;
+use protocol::settings::{LoginStatus, WebChatSettings, MAX_WELCOME_CHARS};
+
+use super::{
+    described_by, invalid, Controls, FieldMessage, FormFeedback, Loading, Me, Outcome,
+    ReadOnlyNote, SettingsHead,
+};
+use crate::{
+    api::{get_web_chat, save_web_chat},
+    pages::ErrorNote,
+};
+
+#[component]
+pub fn WebChatSettingsPage() -> impl IntoView {
+    let me = expect_context::<Me>().0;
+    let page = Resource::new(|| (), |_| get_web_chat());
+    view! {
+        <Title text="Web Chat settings" />
+        <SettingsHead
+            title="Web Chat"
+            intro="The Chat tab in your storefront's Customer Hub: turn it on, choose who can use it, and greet shoppers."
+        />
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match (me.await, page.await) {
+                    (Ok(me), Ok(settings)) => {
+                        let can_edit = me.role().manages();
+                        view! { <div class:read-only=!can_edit><WebChatForm settings can_edit /></div> }.into_any()
+                    }
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// One choice of the login-status radio group.
+struct LoginChoice {
+    status: LoginStatus,
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+}
+
+const LOGIN_CHOICES: [LoginChoice; 2] = [
+    LoginChoice {
+        status: LoginStatus::AllUsers,
+        id: "login-all",
+        label: "All users",
+        hint: "Everyone sees the Chat tab; only logged-in customers can start a chat",
+    },
+    LoginChoice {
+        status: LoginStatus::LoggedInUsers,
+        id: "login-logged-in",
+        label: "Logged-in users",
+        hint: "The Chat tab is hidden from visitors who are not logged in",
+    },
+];
+
+#[component]
+fn WebChatForm(settings: WebChatSettings, can_edit: bool) -> impl IntoView {
+    let enabled = RwSignal::new(settings.enabled);
+    let login_status = RwSignal::new(settings.login_status);
+    let welcome = RwSignal::new(settings.welcome_message);
+    let save = Action::new(move |input: &WebChatSettings| {
+        let input = input.clone();
+        async move {
+            let saved = save_web_chat(input).await?;
+            // Show what was stored (trimmed).
+            enabled.set(saved.enabled);
+            login_status.set(saved.login_status);
+            welcome.set(saved.welcome_message.clone());
+            Ok(saved)
+        }
+    });
+    let outcome = Outcome::of(save);
+    let controls = Controls::new(can_edit);
+    let welcome_error = outcome.field("welcome_message");
+    let count = move || welcome.with(|text| text.chars().count());
+    let submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        if can_edit {
+            save.dispatch(WebChatSettings {
+                enabled: enabled.get_untracked(),
+                login_status: login_status.get_untracked(),
+                welcome_message: welcome.get_untracked(),
+            });
+        }
+    };
+
+    view! {
+        <form class="settings-form" novalidate on:submit=submit>
+            <ReadOnlyNote can_edit />
+            <section class="card">
+                <div class="switch-row">
+                    <input
+                        id="chat-enabled"
+                        type="checkbox"
+                        role="switch"
+                        class="switch"
+                        checked=enabled.get_untracked()
+                        prop:checked=enabled
+                        on:change=move |event| enabled.set(event_target_checked(&event))
+                        disabled=move || controls.locked()
+                        aria-describedby="chat-enabled-hint"
+                    />
+                    <label for="chat-enabled">"Enable web chat"</label>
+                </div>
+                <p class="hint" id="chat-enabled-hint">
+                    "When off, your storefront does not show the Chat tab."
+                </p>
+            </section>
+            <fieldset class="card">
+                <legend>"Login status"</legend>
+                {LOGIN_CHOICES
+                    .iter()
+                    .map(|choice| {
+                        let status = choice.status;
+                        let hint_id = format!("{}-hint", choice.id);
+                        view! {
+                            <div class="choice">
+                                <input
+                                    id=choice.id
+                                    type="radio"
+                                    name="login_status"
+                                    value=status.as_str()
+                                    checked=login_status.get_untracked() == status
+                                    prop:checked=move || login_status.get() == status
+                                    on:change=move |_| login_status.set(status)
+                                    disabled=move || controls.locked()
+                                    aria-describedby=hint_id.clone()
+                                />
+                                <div>
+                                    <label for=choice.id>{choice.label}</label>
+                                    <p class="hint" id=hint_id>{choice.hint}</p>
+                                </div>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <section class="card">
+                <label for="welcome-message">"Welcome message"</label>
+                <p class="hint" id="welcome-message-hint">
+                    "Shown when a shopper opens the Chat tab, before their first message."
+                </p>
+                <textarea
+                    id="welcome-message"
+                    rows="4"
+                    prop:value=welcome
+                    on:input=move |event| welcome.set(event_target_value(&event))
+                    disabled=move || controls.locked()
+                    aria-invalid=invalid(welcome_error)
+                    aria-describedby=described_by(
+                        Some("welcome-message-hint welcome-message-count"),
+                        "welcome-message-error",
+                        welcome_error,
+                    )
+                >
+                    {welcome.get_untracked()}
+                </textarea>
+                <p class="counter" id="welcome-message-count" class:over=move || { count() > MAX_WELCOME_CHARS }>
+                    {move || format!("{} / {MAX_WELCOME_CHARS} characters", count())}
+                </p>
+                <FieldMessage id="welcome-message-error" message=welcome_error />
+            </section>
+            <div class="form-actions">
+                <button type="submit" class="primary" disabled=move || controls.locked() || outcome.pending.get()>
+                    {move || if outcome.pending.get() { "Saving…" } else { "Save" }}
+                </button>
+                <FormFeedback outcome />
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,86 @@
+// An admin changes the welcome message and publishes an FAQ in the helpdesk; the
+// shopper's widget on the demo storefront (another origin) shows them, and picking the
+// FAQ answers on the spot. Runs after chat.spec.ts on the same server.
+import { expect, test, type Page } from "@playwright/test";
+import { demoUrl } from "../playwright.config";
+
+const shots = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: false });
+
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  return errors;
+}
+
+/** Logs in as the owner (created here if this file runs alone). */
+async function logInAsOwner(agent: Page) {
+  await agent.goto("/inbox");
+  if (/\/setup$/.test(agent.url())) {
+    await agent.getByLabel("Your name").fill("Olga Agent");
+    await agent.getByLabel("Work email").fill("olga@shop.example");
+    await agent.getByLabel("Password").fill("correct horse battery");
+    await agent.getByRole("button", { name: "Create account" }).click();
+  } else {
+    await agent.getByLabel("Email").fill("olga@shop.example");
+    await agent.getByLabel("Password").fill("correct horse battery");
+    await agent.getByRole("button", { name: "Log in" }).click();
+  }
+  await expect(agent).toHaveURL(/\/inbox$/);
+}
+
+test("the welcome message and a published FAQ reach the shopper's widget", async ({ browser }) => {
+  const agentContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const agent = await agentContext.newPage();
+  const agentErrors = watchErrors(agent);
+  await logInAsOwner(agent);
+
+  await agent.getByRole("link", { name: "Settings" }).click();
+  await agent.getByRole("link", { name: "Web Chat" }).click();
+  await expect(agent).toHaveURL(/\/settings\/web-chat$/);
+  const welcome = agent.getByLabel("Welcome message");
+  await expect(welcome).toBeEditable();
+  await welcome.fill("Hey there! Ask us about sizes, shipping or returns.");
+  await agent.getByRole("button", { name: "Save" }).click();
+  await expect(agent.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await agent.screenshot(shots("settings-web-chat"));
+
+  await agent.getByRole("link", { name: "FAQs" }).click();
+  await expect(agent).toHaveURL(/\/settings\/faqs$/);
+  await agent.getByLabel("Question").fill("How long does shipping take?");
+  await agent.getByLabel("Answer").fill("Orders leave our warehouse within 24 hours; delivery takes 2 to 4 days.");
+  await agent.getByLabel("Published").check();
+  await agent.getByRole("button", { name: "Add FAQ" }).click();
+  await expect(agent.getByText("How long does shipping take?").first()).toBeVisible();
+  await agent.screenshot(shots("settings-faqs"));
+
+  // Ben has no conversation yet: his chat opens on the FAQs.
+  const shopperContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const shop = await shopperContext.newPage();
+  const shopErrors = watchErrors(shop);
+  await shop.goto(`${demoUrl}/?as=ben`);
+  await shop.getByRole("button", { name: "Open chat" }).click();
+  const drawer = shop.getByRole("dialog", { name: "Demo Store" });
+  await expect(drawer).toBeVisible();
+  const question = drawer.getByRole("button", { name: "How long does shipping take?" });
+  await expect(question).toBeVisible();
+  await shop.screenshot(shots("storefront-faqs"));
+
+  await question.click();
+  const thread = drawer.getByRole("log", { name: "Conversation" });
+  await expect(thread).toContainText("Orders leave our warehouse within 24 hours");
+  await shop.screenshot(shots("storefront-faq-answer"));
+
+  await drawer.getByRole("button", { name: "I still need help" }).click();
+  await expect(drawer.getByText("Hey there! Ask us about sizes, shipping or returns.")).toBeVisible();
+  await expect(drawer.getByLabel("Message")).toBeFocused();
+
+  // The merchant's deflection counts: opened once, still needed help once.
+  await agent.reload();
+  await expect(agent.getByText(/Opened 1/)).toBeVisible();
+  await expect(agent.getByText(/Still needed help 1/)).toBeVisible();
+
+  expect(agentErrors).toEqual([]);
+  expect(shopErrors).toEqual([]);
+  await agentContext.close();
+  await shopperContext.close();
+});
