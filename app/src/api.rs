@@ -118,6 +118,8 @@ pub struct NotificationsPage {
 pub struct InviteLink {
     pub link: String,
     pub emailed: bool,
+    /// The link stops working then (epoch ms).
+    pub expires_at: i64,
 }
 
 /// What an invitation link offers, for the accept page.
@@ -159,226 +161,361 @@ pub fn validate_owner_form(
 /// First run: creates the owner account and logs it in.
 #[server(endpoint = "create_owner")]
 pub async fn create_owner(name: String, email: String, password: String) -> Result<(), ApiError> {
-    let backend = ssr::backend()?;
-    let (name, email) = validate_owner_form(&name, &email, &password)?;
-    let token = backend.create_owner(&name, &email, &password).await?;
-    ssr::set_cookie(&backend.session_cookie(Some(&token)));
-    leptos_axum::redirect("/inbox");
-    Ok(())
+    ssr::respond(
+        async move {
+            let backend = ssr::backend()?;
+            let (name, email) = validate_owner_form(&name, &email, &password)?;
+            let token = backend.create_owner(&name, &email, &password).await?;
+            ssr::set_cookie(&backend.session_cookie(Some(&token)));
+            leptos_axum::redirect("/inbox");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "log_in")]
 pub async fn log_in(email: String, password: String) -> Result<(), ApiError> {
-    let backend = ssr::backend()?;
-    let email = email.trim().to_ascii_lowercase();
-    if email.is_empty() || password.is_empty() || password.len() > 200 {
-        return Err(ApiError::Invalid("Enter your email and password.".into()));
-    }
-    let token = backend.log_in(&email, &password).await?;
-    ssr::set_cookie(&backend.session_cookie(Some(&token)));
-    leptos_axum::redirect("/inbox");
-    Ok(())
+    ssr::respond(
+        async move {
+            let backend = ssr::backend()?;
+            let email = email.trim().to_ascii_lowercase();
+            if email.is_empty() || password.is_empty() || password.len() > 200 {
+                return Err(ApiError::Invalid("Enter your email and password.".into()));
+            }
+            let token = backend.log_in(&email, &password).await?;
+            ssr::set_cookie(&backend.session_cookie(Some(&token)));
+            leptos_axum::redirect("/inbox");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "log_out")]
 pub async fn log_out() -> Result<(), ApiError> {
-    let backend = ssr::backend()?;
-    if let Some(token) = ssr::current().await?.session_token {
-        backend.log_out(&token).await?;
-    }
-    ssr::set_cookie(&backend.session_cookie(None));
-    leptos_axum::redirect("/login");
-    Ok(())
+    ssr::respond(
+        async move {
+            let backend = ssr::backend()?;
+            if let Some(token) = ssr::current().await?.session_token {
+                backend.log_out(&token).await?;
+            }
+            ssr::set_cookie(&backend.session_cookie(None));
+            leptos_axum::redirect("/login");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "current_agent")]
 pub async fn current_agent() -> Result<AgentProfile, ApiError> {
-    ssr::agent().await
+    ssr::respond(async move { ssr::agent().await }.await)
 }
 
 /// The inbox: every ticket, newest activity first, with this agent's read state.
 #[server(endpoint = "list_tickets")]
 pub async fn list_tickets() -> Result<Vec<TicketSummary>, ApiError> {
-    let agent = ssr::agent().await?;
-    ssr::backend()?.list_tickets(&agent).await
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?.list_tickets(&agent).await
+        }
+        .await,
+    )
 }
 
 /// One ticket and its thread; opening it marks it read for this agent.
 #[server(endpoint = "load_ticket")]
 pub async fn load_ticket(id: String) -> Result<TicketThread, ApiError> {
-    let agent = ssr::agent().await?;
-    ssr::backend()?.ticket_thread(&agent, &id).await
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?.ticket_thread(&agent, &id).await
+        }
+        .await,
+    )
 }
 
 /// Marks the ticket read up to `seq` for this agent.
 #[server(endpoint = "mark_read")]
 pub async fn mark_read(id: String, seq: i64) -> Result<(), ApiError> {
-    let agent = ssr::agent().await?;
-    ssr::backend()?.mark_read(&agent, &id, seq).await
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?.mark_read(&agent, &id, seq).await
+        }
+        .await,
+    )
 }
 
 // ---- Settings (reading: any agent; changing: owners and admins) ----
 
 #[server(endpoint = "settings/web_chat", input = Json)]
 pub async fn get_web_chat() -> Result<WebChatSettings, ApiError> {
-    ssr::agent().await?;
-    ssr::backend()?.web_chat().await
+    ssr::respond(
+        async move {
+            ssr::agent().await?;
+            ssr::backend()?.web_chat().await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/save_web_chat", input = Json)]
 pub async fn save_web_chat(settings: WebChatSettings) -> Result<WebChatSettings, ApiError> {
-    ssr::admin().await?;
-    let settings = settings.validated()?;
-    ssr::backend()?.save_web_chat(settings).await
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            let settings = settings.validated()?;
+            ssr::backend()?.save_web_chat(settings).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/general", input = Json)]
 pub async fn get_general() -> Result<GeneralPage, ApiError> {
-    ssr::agent().await?;
-    ssr::backend()?.general_page().await
+    ssr::respond(
+        async move {
+            ssr::agent().await?;
+            ssr::backend()?.general_page().await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/save_general", input = Json)]
 pub async fn save_general(settings: GeneralSettings) -> Result<GeneralPage, ApiError> {
-    ssr::admin().await?;
-    let settings = settings.validated()?;
-    ssr::backend()?.save_general(settings).await
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            let settings = settings.validated()?;
+            ssr::backend()?.save_general(settings).await
+        }
+        .await,
+    )
 }
 
 /// Replaces the identity secret; returns the new one, shown this once.
 #[server(endpoint = "settings/rotate_secret", input = Json)]
 pub async fn rotate_identity_secret() -> Result<String, ApiError> {
-    ssr::admin().await?;
-    ssr::backend()?.rotate_identity_secret().await
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.rotate_identity_secret().await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/faqs", input = Json)]
 pub async fn list_faqs() -> Result<Vec<Faq>, ApiError> {
-    ssr::agent().await?;
-    ssr::backend()?.faqs().await
+    ssr::respond(
+        async move {
+            ssr::agent().await?;
+            ssr::backend()?.faqs().await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/create_faq", input = Json)]
 pub async fn create_faq(input: FaqInput) -> Result<Faq, ApiError> {
-    ssr::admin().await?;
-    let input = input.validated()?;
-    ssr::backend()?.create_faq(input).await
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            let input = input.validated()?;
+            ssr::backend()?.create_faq(input).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/update_faq", input = Json)]
 pub async fn update_faq(id: String, input: FaqInput) -> Result<(), ApiError> {
-    ssr::admin().await?;
-    let input = input.validated()?;
-    ssr::backend()?.update_faq(&id, input).await
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            let input = input.validated()?;
+            ssr::backend()?.update_faq(&id, input).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/delete_faq", input = Json)]
 pub async fn delete_faq(id: String) -> Result<(), ApiError> {
-    ssr::admin().await?;
-    ssr::backend()?.delete_faq(&id).await
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.delete_faq(&id).await
+        }
+        .await,
+    )
 }
 
 /// Puts every FAQ in the order of `ids`.
 #[server(endpoint = "settings/reorder_faqs", input = Json)]
 pub async fn reorder_faqs(ids: Vec<String>) -> Result<(), ApiError> {
-    ssr::admin().await?;
-    ssr::backend()?.reorder_faqs(ids).await
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.reorder_faqs(ids).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/business_hours", input = Json)]
 pub async fn get_business_hours() -> Result<HoursPage, ApiError> {
-    ssr::agent().await?;
-    ssr::backend()?.hours_page().await
+    ssr::respond(
+        async move {
+            ssr::agent().await?;
+            ssr::backend()?.hours_page().await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/save_business_hours", input = Json)]
 pub async fn save_business_hours(hours: BusinessHours) -> Result<HoursPage, ApiError> {
-    ssr::admin().await?;
-    ssr::backend()?.save_hours(hours).await
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.save_hours(hours).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/team", input = Json)]
 pub async fn get_team() -> Result<Team, ApiError> {
-    ssr::agent().await?;
-    ssr::backend()?.team().await
+    ssr::respond(
+        async move {
+            ssr::agent().await?;
+            ssr::backend()?.team().await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/invite", input = Json)]
 pub async fn invite_agent(email: String, role: Role) -> Result<InviteLink, ApiError> {
-    let admin = ssr::admin().await?;
-    let email = email.trim().to_ascii_lowercase();
-    if !looks_like_email(&email) {
-        return Err(ApiError::Fields(vec![FieldError::new(
-            "email",
-            "Enter a valid email address.",
-        )]));
-    }
-    if !admin.role().may_change(role, Some(role)) || role == Role::Owner {
-        return Err(ApiError::Fields(vec![FieldError::new(
-            "role",
-            "Invite as admin or agent.",
-        )]));
-    }
-    ssr::backend()?.invite(&admin, &email, role).await
+    ssr::respond(
+        async move {
+            let admin = ssr::admin().await?;
+            let email = email.trim().to_ascii_lowercase();
+            if !looks_like_email(&email) {
+                return Err(ApiError::Fields(vec![FieldError::new(
+                    "email",
+                    "Enter a valid email address.",
+                )]));
+            }
+            if !admin.role().may_change(role, Some(role)) || role == Role::Owner {
+                return Err(ApiError::Fields(vec![FieldError::new(
+                    "role",
+                    "Invite as admin or agent.",
+                )]));
+            }
+            ssr::backend()?.invite(&admin, &email, role).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/revoke_invite", input = Json)]
 pub async fn revoke_invite(id: String) -> Result<(), ApiError> {
-    ssr::admin().await?;
-    ssr::backend()?.revoke_invite(&id).await
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.revoke_invite(&id).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/set_role", input = Json)]
 pub async fn set_agent_role(id: String, role: Role) -> Result<(), ApiError> {
-    let admin = ssr::admin().await?;
-    if admin.id == id {
-        return Err(ApiError::Invalid("You cannot change your own role.".into()));
-    }
-    ssr::backend()?.set_role(&admin, &id, role).await
+    ssr::respond(
+        async move {
+            let admin = ssr::admin().await?;
+            if admin.id == id {
+                return Err(ApiError::Invalid("You cannot change your own role.".into()));
+            }
+            ssr::backend()?.set_role(&admin, &id, role).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/set_active", input = Json)]
 pub async fn set_agent_active(id: String, active: bool) -> Result<(), ApiError> {
-    let admin = ssr::admin().await?;
-    if admin.id == id {
-        return Err(ApiError::Invalid("You cannot deactivate yourself.".into()));
-    }
-    ssr::backend()?.set_active(&admin, &id, active).await
+    ssr::respond(
+        async move {
+            let admin = ssr::admin().await?;
+            if admin.id == id {
+                return Err(ApiError::Invalid("You cannot deactivate yourself.".into()));
+            }
+            ssr::backend()?.set_active(&admin, &id, active).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "settings/notifications", input = Json)]
 pub async fn get_notifications() -> Result<NotificationsPage, ApiError> {
-    let agent = ssr::agent().await?;
-    ssr::backend()?.notifications(&agent).await
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?.notifications(&agent).await
+        }
+        .await,
+    )
 }
 
 /// Every agent sets their own notifications.
 #[server(endpoint = "settings/save_notifications", input = Json)]
 pub async fn save_notifications(new_ticket_emails: bool) -> Result<NotificationsPage, ApiError> {
-    let agent = ssr::agent().await?;
-    ssr::backend()?
-        .set_notifications(&agent, new_ticket_emails)
-        .await
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?
+                .set_notifications(&agent, new_ticket_emails)
+                .await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "load_invite", input = Json)]
 pub async fn load_invite(token: String) -> Result<InviteDetails, ApiError> {
-    if token.is_empty() || token.len() > 128 {
-        return Err(ApiError::NotFound);
-    }
-    ssr::backend()?.invite_details(&token).await
+    ssr::respond(
+        async move {
+            if token.is_empty() || token.len() > 128 {
+                return Err(ApiError::NotFound);
+            }
+            ssr::backend()?.invite_details(&token).await
+        }
+        .await,
+    )
 }
 
 /// Joins the team through an invitation link, and logs in.
 #[server(endpoint = "accept_invite")]
 pub async fn accept_invite(token: String, name: String, password: String) -> Result<(), ApiError> {
-    let backend = ssr::backend()?;
-    let details = backend.invite_details(&token).await?;
-    let (name, _) = validate_owner_form(&name, &details.email, &password)?;
-    let session = backend.accept_invite(&token, &name, &password).await?;
-    ssr::set_cookie(&backend.session_cookie(Some(&session)));
-    leptos_axum::redirect("/inbox");
-    Ok(())
+    ssr::respond(
+        async move {
+            let backend = ssr::backend()?;
+            let details = backend.invite_details(&token).await?;
+            let (name, _) = validate_owner_form(&name, &details.email, &password)?;
+            let session = backend.accept_invite(&token, &name, &password).await?;
+            ssr::set_cookie(&backend.session_cookie(Some(&session)));
+            leptos_axum::redirect("/inbox");
+            Ok(())
+        }
+        .await,
+    )
 }
 
 /// A plausible email address (the mail server has the last word).
@@ -513,6 +650,24 @@ pub mod ssr {
         } else {
             Err(ApiError::Forbidden)
         }
+    }
+
+    /// Passes a server function's result on, giving errors their HTTP status (400 for
+    /// bad input, 401, 403, 404; 500 only for our own failures).
+    pub fn respond<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+        use axum::http::StatusCode;
+        if let (Err(error), Some(response)) =
+            (&result, use_context::<leptos_axum::ResponseOptions>())
+        {
+            response.set_status(match error {
+                ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+                ApiError::Invalid(_) | ApiError::Fields(_) => StatusCode::BAD_REQUEST,
+                ApiError::Forbidden => StatusCode::FORBIDDEN,
+                ApiError::NotFound => StatusCode::NOT_FOUND,
+                ApiError::Internal | ApiError::Network => StatusCode::INTERNAL_SERVER_ERROR,
+            });
+        }
+        result
     }
 
     pub fn set_cookie(cookie: &str) {

@@ -1,4 +1,6 @@
-//! Human times for the inbox ("now", "5m", "3h", "2d").
+//! Human times for the inbox ("now", "5m", "3h", "2d") and message clock times.
+
+use leptos::prelude::*;
 
 /// Short relative age of `at` (epoch ms) seen at `now` (epoch ms).
 pub fn relative(at: i64, now: i64) -> String {
@@ -26,8 +28,7 @@ pub fn now_ms() -> i64 {
     }
 }
 
-/// Clock time "14:05" of `at`: local time in the browser, UTC on the server (the
-/// browser re-renders it as soon as its clock ticks after hydration).
+/// Clock time "14:05" of `at`: local time in the browser, UTC on the server.
 pub fn clock(at: i64) -> String {
     #[cfg(feature = "hydrate")]
     {
@@ -36,8 +37,25 @@ pub fn clock(at: i64) -> String {
     }
     #[cfg(not(feature = "hydrate"))]
     {
-        let minutes_of_day = (at / 60_000).rem_euclid(24 * 60);
-        format!("{:02}:{:02}", minutes_of_day / 60, minutes_of_day % 60)
+        utc_clock(at)
+    }
+}
+
+fn utc_clock(at: i64) -> String {
+    let minutes_of_day = (at / 60_000).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minutes_of_day / 60, minutes_of_day % 60)
+}
+
+/// A message's clock time: rendered in UTC on the server and during hydration (so the
+/// browser's first render matches the server's markup), then in the browser's zone.
+/// Computing local time during hydration would leave the UTC text on the page for good:
+/// hydration keeps the server's text, and later renders compare equal to the first.
+#[component]
+pub fn ClockTime(at: i64) -> impl IntoView {
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
+    view! {
+        <time>{move || if in_browser.get() { clock(at) } else { utc_clock(at) }}</time>
     }
 }
 

@@ -23,7 +23,7 @@ use protocol::settings::{BusinessHours, DateException, TimeRange, WeeklyRange};
 /// Weekly ranges in total; also the most ranges one exception may have.
 pub const MAX_RANGES: usize = 70;
 pub const MAX_EXCEPTIONS: usize = 200;
-pub const MAX_AWAY_CHARS: usize = 1000;
+pub use protocol::settings::MAX_AWAY_CHARS;
 /// Longest exception label, in characters.
 pub const MAX_LABEL_CHARS: usize = 100;
 /// How many local dates past today `next_open` looks at.

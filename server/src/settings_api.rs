@@ -4,7 +4,9 @@
 //! which have already checked the agent's role and the form's plain fields.
 
 use app::api::{AgentProfile, ApiError, GeneralPage, HoursPage, InviteLink, NotificationsPage};
-use protocol::settings::{BusinessHours, FieldError, GeneralSettings, Role, WebChatSettings};
+use protocol::settings::{
+    BusinessHours, FieldError, GeneralSettings, Role, WebChatSettings, SECRET_GRACE_HOURS,
+};
 
 use crate::{
     backend::internal,
@@ -12,12 +14,12 @@ use crate::{
     ids::now_ms,
     mailer::Email,
     state::AppState,
-    store::Section,
+    store::{Section, INVITE_TTL_MS},
 };
 
 /// How long the previous identity secret keeps working after a rotation, so themes can
 /// be updated without logged-in shoppers losing the chat meanwhile.
-pub const SECRET_GRACE_MS: i64 = 24 * 60 * 60 * 1000;
+pub const SECRET_GRACE_MS: i64 = SECRET_GRACE_HOURS * 60 * 60 * 1000;
 
 pub async fn save_web_chat(
     state: &AppState,
@@ -116,10 +118,12 @@ pub async fn invite(
 ) -> Result<InviteLink, ApiError> {
     let (_, token) = state.store.invite(email, role, &by.id).await?;
     let link = format!("{}/invite/{token}", state.web.public_url);
+    let expires_at = now_ms() + INVITE_TTL_MS;
     let Some(mailer) = state.worker.mailer().cloned() else {
         return Ok(InviteLink {
             link,
             emailed: false,
+            expires_at,
         });
     };
     let store_name = state.settings.current().shop.general.store_name.clone();
@@ -142,7 +146,11 @@ pub async fn invite(
             false
         }
     };
-    Ok(InviteLink { link, emailed })
+    Ok(InviteLink {
+        link,
+        emailed,
+        expires_at,
+    })
 }
 
 pub async fn notifications_page(

@@ -3,8 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The longest welcome or away message, in characters.
+/// The longest welcome message, in characters.
 pub const MAX_WELCOME_CHARS: usize = 500;
+/// The longest away message, in characters.
+pub const MAX_AWAY_CHARS: usize = 1000;
+/// How long the previous identity secret keeps working after a rotation.
+pub const SECRET_GRACE_HOURS: i64 = 24;
 pub const MAX_STORE_NAME_CHARS: usize = 80;
 pub const MAX_URL_CHARS: usize = 500;
 pub const MAX_ORIGINS: usize = 20;

@@ -72,6 +72,7 @@ mod tests {
             author_name: "Ana".into(),
             body: "hi".into(),
             created_at: seq,
+            back_at: None,
         }
     }
 

@@ -5,12 +5,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use protocol::{AuthorKind, ClientFrame, Message, TicketStatus};
 
-use super::{icons::ChannelIcon, inbox::initials, ErrorNote};
+use super::{icons::ChannelIcon, inbox::initials, settings::LocalTime, ErrorNote};
 use crate::{
     api::{load_ticket, mark_read},
     inbox::{Inbox, PendingReply},
     live,
-    time::clock,
+    time::ClockTime,
 };
 
 #[component]
@@ -155,8 +155,8 @@ fn status_label(status: TicketStatus) -> &'static str {
 
 #[component]
 fn MessageItem(message: Message) -> impl IntoView {
-    let inbox = expect_context::<Inbox>();
     let at = message.created_at;
+    let back_at = message.back_at;
     let side = match message.author_kind {
         AuthorKind::Shopper => "msg incoming",
         AuthorKind::Agent => "msg outgoing",
@@ -170,8 +170,11 @@ fn MessageItem(message: Message) -> impl IntoView {
                 <p class="meta">
                     <span class="author">{message.author_name}</span>
                     " · "
-                    <time>{move || { inbox.now.track(); clock(at) }}</time>
+                    <ClockTime at />
                 </p>
+                {back_at.map(|back_at| view! {
+                    <p class="meta">"Away message · team back " <LocalTime at=back_at /></p>
+                })}
             </div>
         </li>
     }

@@ -4,7 +4,9 @@
 
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
-use protocol::settings::{GeneralSettings, LauncherPosition, MAX_STORE_NAME_CHARS, MAX_URL_CHARS};
+use protocol::settings::{
+    GeneralSettings, LauncherPosition, MAX_STORE_NAME_CHARS, MAX_URL_CHARS, SECRET_GRACE_HOURS,
+};
 
 use super::{
     ago, described_by, focus_first, invalid, Controls, CopyField, FieldMessage, FormFeedback,
@@ -362,7 +364,7 @@ fn IdentitySecretCard(secret: SecretState, from_config: bool, can_edit: bool) ->
             >
                 <div class="confirm" role="group" aria-labelledby="rotate-question">
                     <p id="rotate-question">
-                        "Are you sure? Your storefront must then sign customers with the new secret. The current one keeps working for a grace period while you switch over."
+                        {format!("Are you sure? Your storefront must then sign customers with the new secret. The current one keeps working for {SECRET_GRACE_HOURS} hours while you switch over.")}
                     </p>
                     <button type="button" id="rotate-confirm" class="danger" on:click=confirm>"Confirm"</button>
                     <button type="button" class="secondary" on:click=cancel>"Cancel"</button>

@@ -345,7 +345,7 @@ fn ago(at: i64, now: i64) -> String {
 /// A moment as "Mon 2 Dec, 14:05": in UTC (and saying so) as rendered on the server,
 /// then in the browser's zone once this element is live there.
 #[component]
-fn LocalTime(at: i64) -> impl IntoView {
+pub(crate) fn LocalTime(at: i64) -> impl IntoView {
     // Hydration keeps the server's text and remembers what the browser computed then,
     // so the first browser render must compute the server's text too: only a change
     // afterwards reaches the page.
