@@ -84,3 +84,47 @@ test("the welcome message and a published FAQ reach the shopper's widget", async
   await agentContext.close();
   await shopperContext.close();
 });
+
+test("the other settings pages render, and switching the chat off hides the launcher", async ({ browser }) => {
+  const agentContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const agent = await agentContext.newPage();
+  const agentErrors = watchErrors(agent);
+  await logInAsOwner(agent);
+  for (const [link, shot] of [
+    ["General", "settings-general"],
+    ["Business hours", "settings-hours"],
+    ["Team", "settings-team"],
+    ["Notifications", "settings-notifications"],
+  ]) {
+    await agent.goto("/settings/web-chat");
+    await agent.getByRole("link", { name: link, exact: true }).click();
+    await expect(agent.getByRole("heading", { level: 1, name: link })).toBeVisible();
+    await agent.screenshot({ ...shots(shot), fullPage: true });
+  }
+  // Without SMTP the Notifications page says so instead of pretending.
+  await expect(agent.getByText(/Email is not set up on this server/)).toBeVisible();
+
+  const shop = await (await browser.newContext()).newPage();
+  await shop.goto(`${demoUrl}/?as=ben`);
+  await expect(shop.locator("#shopdesk-widget")).toHaveAttribute("data-state", "ready");
+  await expect(shop.getByRole("button", { name: "Open chat" })).toBeVisible();
+
+  await agent.goto("/settings/web-chat");
+  await agent.getByLabel("Enable web chat").uncheck();
+  await agent.getByRole("button", { name: "Save" }).click();
+  await expect(agent.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+
+  // A storefront page loaded after the change shows no launcher (the loader's config
+  // is cached for a minute, so a fresh browser context stands in for a later visit).
+  const later = await (await browser.newContext()).newPage();
+  await later.goto(`${demoUrl}/?as=ben`);
+  await expect(later.locator("#shopdesk-widget")).toHaveAttribute("data-state", "off");
+  await expect(later.getByRole("button", { name: "Open chat" })).toBeHidden();
+
+  // Back on for whoever runs next.
+  await agent.getByLabel("Enable web chat").check();
+  await agent.getByRole("button", { name: "Save" }).click();
+  await expect(agent.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  expect(agentErrors).toEqual([]);
+  await agentContext.close();
+});

@@ -129,7 +129,12 @@
     .then(function (settings) {
       settings = settings || {};
       var loginFirst = settings.login_status === "logged_in_users" && !config.customerId;
-      if (settings.chat_enabled === false || loginFirst) return;
+      // The outcome is marked on the host element, for the theme's scripts and tests.
+      if (settings.chat_enabled === false || loginFirst) {
+        host.setAttribute("data-state", "off");
+        return;
+      }
+      host.setAttribute("data-state", "ready");
       applyLook(settings.brand_color, settings.launcher_position);
       hidden = false;
       showLauncher();
