@@ -152,7 +152,7 @@ async fn run_backend(database_url: Option<String>, suffix: &str) {
         allowed_origins: Vec::new(),
         identity_secret: Some(Secret::new("bench-identity-secret-0123456789")),
         store_name: "Bench".into(),
-        metrics_token: None,
+        ..Config::local_defaults()
     })
     .await
     .expect("app builds");

@@ -23,6 +23,16 @@ pub struct Job {
     pub attempts: i64,
 }
 
+/// Where a job stands.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct JobState {
+    pub attempts: i64,
+    pub finished_at: Option<i64>,
+    /// How it went, once finished ("sent to 2", "failed: ...").
+    pub outcome: Option<String>,
+    pub last_error: Option<String>,
+}
+
 /// Adds a job inside the caller's transaction: it commits (or not) with the change
 /// that asked for it.
 pub(super) async fn enqueue_in(
@@ -116,20 +126,14 @@ impl Store {
         Ok(next)
     }
 
-    /// A job's state, for tests and operators: (attempts, finished, outcome, last error).
-    pub async fn job_state(
-        &self,
-        id: &str,
-    ) -> Result<Option<(i64, bool, Option<String>, Option<String>)>, StoreError> {
-        let row: Option<(i64, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+    /// A job's state, for tests and operators.
+    pub async fn job_state(&self, id: &str) -> Result<Option<JobState>, StoreError> {
+        Ok(sqlx::query_as(
             "SELECT attempts, finished_at, outcome, last_error FROM jobs WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.reader)
-        .await?;
-        Ok(row.map(|(attempts, finished, outcome, error)| {
-            (attempts, finished.is_some(), outcome, error)
-        }))
+        .await?)
     }
 
     /// Whether this job already delivered to `recipient` (an earlier attempt).
@@ -184,10 +188,11 @@ mod tests {
         assert_eq!(again.attempts, 2);
         store.finish_job(&id, "sent to 1").await.expect("finish");
         assert!(store.claim_job(60_000).await.expect("claim").is_none());
-        assert_eq!(
-            store.job_state(&id).await.expect("state"),
-            Some((2, true, Some("sent to 1".into()), Some("smtp down".into())))
-        );
+        let state = store.job_state(&id).await.expect("state").expect("job");
+        assert_eq!(state.attempts, 2);
+        assert!(state.finished_at.is_some());
+        assert_eq!(state.outcome.as_deref(), Some("sent to 1"));
+        assert_eq!(state.last_error.as_deref(), Some("smtp down"));
     }
 
     #[tokio::test]

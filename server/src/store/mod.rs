@@ -35,7 +35,7 @@ use sqlx::{
 pub use agents::{AgentRecord, LoginError, SESSION_TTL_MS};
 pub use customers::CustomerRecord;
 pub use faqs::FaqError;
-pub use jobs::Job;
+pub use jobs::{Job, JobState};
 pub use shop::{Section, ShopRecord};
 pub use team::{InviteRecord, TeamError, INVITE_TTL_MS};
 pub use tickets::{AppendError, Appended, NewMessage, Sender, NEW_TICKET_JOB};

@@ -218,9 +218,7 @@ impl Store {
             }
         }
         tx.commit().await?;
-        self.start_session(&id)
-            .await
-            .map_err(|error| TeamError::Store(error))
+        self.start_session(&id).await.map_err(TeamError::Store)
     }
 
     /// Changes a member's role; never leaves the team without an active owner.
