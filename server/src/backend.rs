@@ -55,6 +55,17 @@ impl From<TeamError> for ApiError {
     }
 }
 
+impl AppState {
+    /// A team member's role, for checking who may change it.
+    async fn role_of(&self, agent_id: &str) -> Result<Role, ApiError> {
+        self.store
+            .member_role(agent_id)
+            .await
+            .map_err(internal)?
+            .ok_or(ApiError::NotFound)
+    }
+}
+
 #[async_trait::async_trait]
 impl Backend for AppState {
     async fn create_owner(
@@ -185,26 +196,14 @@ impl Backend for AppState {
     }
 
     async fn set_role(&self, by: &AgentProfile, id: &str, role: Role) -> Result<(), ApiError> {
-        let target = self
-            .store
-            .member_role(id)
-            .await
-            .map_err(internal)?
-            .ok_or(ApiError::NotFound)?;
-        if !by.role().may_change(target, Some(role)) {
+        if !by.role().may_change(self.role_of(id).await?, Some(role)) {
             return Err(ApiError::Forbidden);
         }
         Ok(self.store.set_role(id, role).await?)
     }
 
     async fn set_active(&self, by: &AgentProfile, id: &str, active: bool) -> Result<(), ApiError> {
-        let target = self
-            .store
-            .member_role(id)
-            .await
-            .map_err(internal)?
-            .ok_or(ApiError::NotFound)?;
-        if !by.role().may_change(target, None) {
+        if !by.role().may_change(self.role_of(id).await?, None) {
             return Err(ApiError::Forbidden);
         }
         Ok(self.store.set_active(id, active).await?)

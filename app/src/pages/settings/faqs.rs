@@ -6,17 +6,13 @@ use leptos_meta::Title;
 use protocol::settings::{Faq, FaqInput, MAX_FAQ_ANSWER_CHARS, MAX_FAQ_QUESTION_CHARS};
 
 use super::{
-    focus_first, invalid, Controls, FieldMessage, FormFeedback, Loading, Me, Outcome, ReadOnlyNote,
-    SettingsHead,
+    focus_first, invalid, Controls, FieldMessage, FormFeedback, Outcome, ReadOnlyNote,
+    SettingsBody, SettingsHead,
 };
-use crate::{
-    api::{create_faq, delete_faq, list_faqs, reorder_faqs, update_faq, ApiError},
-    pages::ErrorNote,
-};
+use crate::api::{create_faq, delete_faq, list_faqs, reorder_faqs, update_faq, ApiError};
 
 #[component]
 pub fn FaqsSettings() -> impl IntoView {
-    let me = expect_context::<Me>().0;
     let faqs = Resource::new(|| (), |_| list_faqs());
     view! {
         <Title text="FAQs" />
@@ -24,17 +20,9 @@ pub fn FaqsSettings() -> impl IntoView {
             title="FAQs"
             intro="Published FAQs open the storefront chat: shoppers pick one for an instant answer before they write to the team."
         />
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match (me.await, faqs.await) {
-                    (Ok(me), Ok(faqs)) => {
-                        let can_edit = me.role().manages();
-                        view! { <div class:read-only=!can_edit><FaqManager faqs can_edit /></div> }.into_any()
-                    }
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SettingsBody data=faqs form=move |me, faqs| {
+            let can_edit = me.role().manages(); view! { <FaqManager faqs can_edit /> }
+        } />
     }
 }
 

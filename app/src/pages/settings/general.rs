@@ -10,17 +10,15 @@ use protocol::settings::{
 
 use super::{
     ago, described_by, focus_first, invalid, Controls, CopyField, FieldMessage, FormFeedback,
-    Loading, LocalTime, Me, Now, Outcome, ReadOnlyNote, SettingsHead,
+    LocalTime, Now, Outcome, ReadOnlyNote, SettingsBody, SettingsHead,
 };
 use crate::{
     api::{get_general, rotate_identity_secret, save_general, ApiError, GeneralPage},
-    pages::ErrorNote,
     time::now_ms,
 };
 
 #[component]
 pub fn GeneralSettingsPage() -> impl IntoView {
-    let me = expect_context::<Me>().0;
     let page = Resource::new(|| (), |_| get_general());
     view! {
         <Title text="General settings" />
@@ -28,17 +26,9 @@ pub fn GeneralSettingsPage() -> impl IntoView {
             title="General"
             intro="Your store as shoppers see it in the chat, where the chat may be embedded, and how your storefront identifies customers."
         />
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match (me.await, page.await) {
-                    (Ok(me), Ok(page)) => {
-                        let can_edit = me.role().manages();
-                        view! { <div class:read-only=!can_edit><GeneralEditor page can_edit /></div> }.into_any()
-                    }
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SettingsBody data=page form=move |me, page| {
+            let can_edit = me.role().manages(); view! { <GeneralEditor page can_edit /> }
+        } />
     }
 }
 

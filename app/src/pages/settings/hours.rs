@@ -9,17 +9,13 @@ use leptos_meta::Title;
 use protocol::settings::{BusinessHours, DateException, TimeRange, WeeklyRange};
 
 use super::{
-    exact_field_messages, focus_first, invalid, Controls, FieldMessage, FormFeedback, Loading,
-    LocalTime, Me, Outcome, ReadOnlyNote, SettingsHead,
+    exact_field_messages, focus_first, invalid, Controls, FieldMessage, FormFeedback, LocalTime,
+    Outcome, ReadOnlyNote, SettingsBody, SettingsHead,
 };
-use crate::{
-    api::{get_business_hours, save_business_hours, HoursPage},
-    pages::ErrorNote,
-};
+use crate::api::{get_business_hours, save_business_hours, HoursPage};
 
 #[component]
 pub fn HoursSettings() -> impl IntoView {
-    let me = expect_context::<Me>().0;
     let page = Resource::new(|| (), |_| get_business_hours());
     view! {
         <Title text="Business hours" />
@@ -27,17 +23,9 @@ pub fn HoursSettings() -> impl IntoView {
             title="Business hours"
             intro="When your team answers chats. Outside these hours shoppers get the away message and learn when you are back."
         />
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match (me.await, page.await) {
-                    (Ok(me), Ok(page)) => {
-                        let can_edit = me.role().manages();
-                        view! { <div class:read-only=!can_edit><HoursForm page can_edit /></div> }.into_any()
-                    }
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SettingsBody data=page form=move |me, page| {
+            let can_edit = me.role().manages(); view! { <HoursForm page can_edit /> }
+        } />
     }
 }
 

@@ -28,7 +28,10 @@ use leptos_router::{
     NavigateOptions,
 };
 
-use super::rail::{Rail, Section};
+use super::{
+    rail::{Rail, Section},
+    ErrorNote,
+};
 use crate::{
     api::{current_agent, AgentProfile, ApiError},
     time::{now_ms, relative},
@@ -102,6 +105,31 @@ fn SettingsHead(title: &'static str, intro: &'static str) -> impl IntoView {
             <h1>{title}</h1>
             <p class="muted">{intro}</p>
         </header>
+    }
+}
+
+/// A settings page's body: waits for the agent and the page's data, then shows `form`
+/// (read-only styling for agents who may not change it), or the error.
+#[component]
+fn SettingsBody<T, F, V>(data: Resource<Result<T, ApiError>>, form: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(AgentProfile, T) -> V + Copy + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let me = expect_context::<Me>().0;
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match (me.await, data.await) {
+                    (Ok(me), Ok(data)) => {
+                        let can_edit = me.role().manages();
+                        view! { <div class:read-only=!can_edit>{form(me, data)}</div> }.into_any()
+                    }
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -7,20 +7,16 @@ use leptos_meta::Title;
 use protocol::settings::{PendingInvite, Role, Team, TeamMember};
 
 use super::{
-    focus_first, invalid, Controls, CopyField, FieldMessage, FormFeedback, Loading, LocalTime, Me,
-    Now, Outcome, ReadOnlyNote, SettingsHead,
+    focus_first, invalid, Controls, CopyField, FieldMessage, FormFeedback, LocalTime, Now, Outcome,
+    ReadOnlyNote, SettingsBody, SettingsHead,
 };
-use crate::{
-    api::{
-        get_team, invite_agent, revoke_invite, set_agent_active, set_agent_role, AgentProfile,
-        ApiError, InviteLink,
-    },
-    pages::ErrorNote,
+use crate::api::{
+    get_team, invite_agent, revoke_invite, set_agent_active, set_agent_role, AgentProfile,
+    ApiError, InviteLink,
 };
 
 #[component]
 pub fn TeamSettings() -> impl IntoView {
-    let me = expect_context::<Me>().0;
     let team = Resource::new(|| (), |_| get_team());
     view! {
         <Title text="Team" />
@@ -28,17 +24,9 @@ pub fn TeamSettings() -> impl IntoView {
             title="Team"
             intro="Everyone who answers shoppers in the helpdesk. Owners and admins manage settings and the team; agents work tickets."
         />
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match (me.await, team.await) {
-                    (Ok(me), Ok(team)) => {
-                        let can_edit = me.role().manages();
-                        view! { <div class:read-only=!can_edit><TeamManager team me /></div> }.into_any()
-                    }
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SettingsBody data=team form=move |me, team| {
+            view! { <TeamManager team me /> }
+        } />
     }
 }
 

@@ -6,17 +6,13 @@ use leptos_meta::Title;
 use protocol::settings::{LoginStatus, WebChatSettings, MAX_WELCOME_CHARS};
 
 use super::{
-    described_by, invalid, Controls, FieldMessage, FormFeedback, Loading, Me, Outcome,
-    ReadOnlyNote, SettingsHead,
+    described_by, invalid, Controls, FieldMessage, FormFeedback, Outcome, ReadOnlyNote,
+    SettingsBody, SettingsHead,
 };
-use crate::{
-    api::{get_web_chat, save_web_chat},
-    pages::ErrorNote,
-};
+use crate::api::{get_web_chat, save_web_chat};
 
 #[component]
 pub fn WebChatSettingsPage() -> impl IntoView {
-    let me = expect_context::<Me>().0;
     let page = Resource::new(|| (), |_| get_web_chat());
     view! {
         <Title text="Web Chat settings" />
@@ -24,17 +20,9 @@ pub fn WebChatSettingsPage() -> impl IntoView {
             title="Web Chat"
             intro="The Chat tab in your storefront's Customer Hub: turn it on, choose who can use it, and greet shoppers."
         />
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match (me.await, page.await) {
-                    (Ok(me), Ok(settings)) => {
-                        let can_edit = me.role().manages();
-                        view! { <div class:read-only=!can_edit><WebChatForm settings can_edit /></div> }.into_any()
-                    }
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <SettingsBody data=page form=move |me, settings| {
+            let can_edit = me.role().manages(); view! { <WebChatForm settings can_edit /> }
+        } />
     }
 }
 
