@@ -86,21 +86,19 @@ async fn message_with_body(socket: &mut Socket, body: &str) -> protocol::Message
     }
 }
 
-#[tokio::test]
-async fn chats_span_nodes_and_survive_a_killed_node() {
+/// A fresh database on the test's PostgreSQL server.
+async fn scratch_database() -> String {
     let admin_url = std::env::var("SHOPDESK_TEST_PG_URL")
         .expect("SHOPDESK_TEST_PG_URL must name a PostgreSQL server (scripts/test starts one)");
-    let database_url = server::store::create_scratch_database(&admin_url)
+    server::store::create_scratch_database(&admin_url)
         .await
-        .expect("scratch database");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut node_a = start_cluster_node(&database_url, dir.path()).await;
-    let node_b = start_cluster_node(&database_url, dir.path()).await;
-    let http = reqwest::Client::new();
+        .expect("scratch database")
+}
 
-    // The agent logs in and connects through node B.
+/// Creates the owner through `node` and opens their agent socket there.
+async fn agent_socket(http: &reqwest::Client, node: &Node) -> Socket {
     let owner = http
-        .post(format!("http://127.0.0.1:{}/api/create_owner", node_b.port))
+        .post(format!("http://127.0.0.1:{}/api/create_owner", node.port))
         .form(&[
             ("name", "Olga"),
             ("email", "olga@shop.example"),
@@ -116,24 +114,40 @@ async fn chats_span_nodes_and_survive_a_killed_node() {
         .and_then(|cookie| cookie.split(';').next())
         .expect("session cookie")
         .to_owned();
-    let mut agent_request = format!("ws://127.0.0.1:{}/ws/agent", node_b.port)
+    let mut request = format!("ws://127.0.0.1:{}/ws/agent", node.port)
         .into_client_request()
         .expect("request");
-    agent_request
+    request
         .headers_mut()
         .insert("Cookie", HeaderValue::from_str(&cookie).expect("cookie"));
-    let (mut agent, _) = tokio_tungstenite::connect_async(agent_request)
+    let (socket, _) = tokio_tungstenite::connect_async(request)
         .await
         .expect("agent socket");
+    socket
+}
 
-    // The shopper opens a session and a socket on node A.
-    let token = node_a.widget_token(&http, SECRET, "9001", "Ana").await;
-    let (mut shopper, _) = tokio_tungstenite::connect_async(format!(
+async fn shopper_socket(node: &Node, token: &str) -> Socket {
+    let (socket, _) = tokio_tungstenite::connect_async(format!(
         "ws://127.0.0.1:{}/ws/widget?token={token}",
-        node_a.port
+        node.port
     ))
     .await
-    .expect("shopper socket on A");
+    .expect("shopper socket");
+    socket
+}
+
+#[tokio::test]
+async fn chats_span_nodes_and_survive_a_killed_node() {
+    let database_url = scratch_database().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut node_a = start_cluster_node(&database_url, dir.path()).await;
+    let node_b = start_cluster_node(&database_url, dir.path()).await;
+    let http = reqwest::Client::new();
+
+    // The agent logs in and connects through node B; the shopper connects through node A.
+    let mut agent = agent_socket(&http, &node_b).await;
+    let token = node_a.widget_token(&http, SECRET, "9001", "Ana").await;
+    let mut shopper = shopper_socket(&node_a, &token).await;
 
     // Live across nodes, both ways.
     send(&mut shopper, None, "s1", "Hello from node A").await;
@@ -153,12 +167,7 @@ async fn chats_span_nodes_and_survive_a_killed_node() {
     ack(&mut agent, "a2").await;
 
     // The shopper's widget reconnects to node B, catches up, and re-sends what was not acked.
-    let (mut shopper, _) = tokio_tungstenite::connect_async(format!(
-        "ws://127.0.0.1:{}/ws/widget?token={token}",
-        node_b.port
-    ))
-    .await
-    .expect("shopper socket on B");
+    let mut shopper = shopper_socket(&node_b, &token).await;
     let resume = ClientFrame::Resume {
         conversation_id: conversation.clone(),
         after_seq: 2,
@@ -191,4 +200,51 @@ async fn chats_span_nodes_and_survive_a_killed_node() {
         ]
     );
     drop(node_b);
+}
+
+#[tokio::test]
+async fn nodes_that_lose_their_database_connections_resync_and_keep_delivering() {
+    let database_url = scratch_database().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let node_a = start_cluster_node(&database_url, dir.path()).await;
+    let node_b = start_cluster_node(&database_url, dir.path()).await;
+    let http = reqwest::Client::new();
+    let mut agent = agent_socket(&http, &node_b).await;
+    let token = node_a.widget_token(&http, SECRET, "9002", "Ben").await;
+    let mut shopper = shopper_socket(&node_a, &token).await;
+    send(&mut shopper, None, "s1", "Before the outage").await;
+    let first = ack(&mut shopper, "s1").await;
+    message_with_body(&mut agent, "Before the outage").await;
+
+    // The database drops every connection of both nodes (a restart or failover looks
+    // the same to them): pools and the LISTEN connections alike.
+    let admin = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&database_url)
+        .await
+        .expect("admin connection");
+    let (terminated,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_one(&admin)
+    .await
+    .expect("terminate");
+    assert!(
+        terminated >= 4,
+        "both nodes' pools and listeners: {terminated}"
+    );
+
+    // Each node reconnects its listener and tells its sockets to catch up.
+    next_matching(&mut shopper, |frame| matches!(frame, ServerFrame::Resync)).await;
+    next_matching(&mut agent, |frame| matches!(frame, ServerFrame::Resync)).await;
+
+    // And live delivery across the nodes works again, both ways.
+    let conversation = first.conversation_id;
+    send(&mut agent, Some(&conversation), "a1", "Back online").await;
+    ack(&mut agent, "a1").await;
+    message_with_body(&mut shopper, "Back online").await;
+    send(&mut shopper, Some(&conversation), "s2", "Great").await;
+    ack(&mut shopper, "s2").await;
+    message_with_body(&mut agent, "Great").await;
 }
