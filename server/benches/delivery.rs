@@ -10,6 +10,10 @@
 //!   can, up to BENCH_IDLE_SOCKETS (default 50,000); gives `idle_sockets_held` and the
 //!   server's resident memory per socket, `idle_socket_bytes`.
 //!
+//! - **inbox at scale**: 100k tickets and 1M messages (BENCH_INBOX_TICKETS,
+//!   BENCH_INBOX_MESSAGES_EACH) written in bulk, then the agent's inbox first page over
+//!   HTTP; gives `inbox_page_p50_ms` / `inbox_page_p99_ms`.
+//!
 //! Runs on SQLite, then on PostgreSQL when SHOPDESK_BENCH_PG_URL names a server (figures
 //! with a `_pg` suffix). Run by `scripts/bench` (release build), which starts a throwaway
 //! PostgreSQL. Prints `name value unit` lines. Knobs: BENCH_CHATS, BENCH_ROUNDS, BENCH_PACE_MS,
@@ -21,6 +25,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+#[path = "support/inbox.rs"]
+mod inbox;
 #[path = "../tests/support/node.rs"]
 mod node;
 
@@ -142,6 +148,12 @@ async fn idle_sockets(wanted: usize) {
 /// Both phases on a fresh database; prints the figures with `suffix`.
 async fn run_backend(database_url: Option<String>, suffix: &str) {
     let dir = tempfile::tempdir().expect("temp dir");
+    let seed_url = database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rw",
+            dir.path().join("shopdesk.db").display()
+        )
+    });
     let app = Application::build(Config {
         addr: "127.0.0.1:0".parse().expect("addr"),
         demo_addr: None,
@@ -212,6 +224,23 @@ async fn run_backend(database_url: Option<String>, suffix: &str) {
     println!(
         "messages_per_s{suffix} {:.0} msg/s",
         saturated.latencies.len() as f64 / saturated.elapsed.as_secs_f64()
+    );
+
+    // The inbox with 100k tickets and 1M messages behind it.
+    let tickets = knob("BENCH_INBOX_TICKETS", 100_000);
+    let messages_each = knob("BENCH_INBOX_MESSAGES_EACH", 10);
+    let seeded_s = inbox::seed(&seed_url, tickets, messages_each).await;
+    println!("inbox_tickets{suffix} {tickets} count");
+    println!("inbox_messages{suffix} {} count", tickets * messages_each);
+    println!("inbox_seed_s{suffix} {seeded_s:.1} s");
+    let pages = inbox::inbox_page_ms(target.port, &target.agent_token, 200).await;
+    println!(
+        "inbox_page_p50_ms{suffix} {:.2} ms",
+        percentile(&pages, 0.50)
+    );
+    println!(
+        "inbox_page_p99_ms{suffix} {:.2} ms",
+        percentile(&pages, 0.99)
     );
 
     let _ = stop.send(());

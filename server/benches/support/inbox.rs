@@ -1,0 +1,125 @@
+//! The inbox at scale: many tickets and messages written straight into the database in
+//! large batches (the message path would take hours for a million), then the agent's
+//! inbox first page timed over HTTP, as the helpdesk asks for it.
+
+use std::time::Instant;
+
+use sqlx::{any::AnyPoolOptions, AnyPool};
+
+/// Rows per INSERT statement, and statements per transaction.
+const ROWS_PER_INSERT: usize = 500;
+const INSERTS_PER_COMMIT: usize = 40;
+
+/// Writes `tickets` tickets (one customer each, a tenth of them open) with
+/// `messages_each` messages each. Returns the seconds it took.
+pub async fn seed(database_url: &str, tickets: usize, messages_each: usize) -> f64 {
+    let started = Instant::now();
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(database_url)
+        .await
+        .expect("bench seeding connects");
+    let base: i64 = 1_700_000_000_000;
+    insert_rows(&pool, "customers (id, external_id, name, email, created_at, updated_at)", tickets, |i| {
+        format!("('bc{i:08}', 'ext-{i}', 'Shopper {i}', 'shopper{i}@bench.example', {base}, {base})")
+    })
+    .await;
+    let each = messages_each as i64;
+    insert_rows(
+        &pool,
+        "conversations (id, customer_id, channel, status, assignee_id, preview, last_seq, \
+         last_shopper_seq, last_activity_at, created_at, closed_at)",
+        tickets,
+        |i| {
+            let open = i % 10 == 0;
+            let at = base + i as i64 * 1000;
+            format!(
+                "('bt{i:08}', 'bc{i:08}', 'chat', '{}', NULL, 'Message {each} of ticket {i}', \
+                 {each}, {each}, {at}, {at}, {})",
+                if open { "open" } else { "closed" },
+                if open {
+                    "NULL".to_owned()
+                } else {
+                    at.to_string()
+                },
+            )
+        },
+    )
+    .await;
+    insert_rows(
+        &pool,
+        "messages (id, conversation_id, seq, sender_key, client_id, author_kind, author_name, \
+         body, created_at)",
+        tickets * messages_each,
+        |n| {
+            let (i, seq) = (n / messages_each, (n % messages_each) as i64 + 1);
+            let at = base + i as i64 * 1000 + seq;
+            format!(
+                "('bm{i:08}-{seq}', 'bt{i:08}', {seq}, 'shopper:bc{i:08}', 'c{seq}', 'shopper', \
+                 'Shopper {i}', 'Message {seq} of ticket {i}: where is my order?', {at})"
+            )
+        },
+    )
+    .await;
+    pool.close().await;
+    started.elapsed().as_secs_f64()
+}
+
+/// `count` rows into `table_and_columns`, each row's SQL literal made by `row(index)`.
+async fn insert_rows(
+    pool: &AnyPool,
+    table_and_columns: &str,
+    count: usize,
+    row: impl Fn(usize) -> String,
+) {
+    let mut next = 0;
+    while next < count {
+        let mut tx = pool.begin().await.expect("begin");
+        for _ in 0..INSERTS_PER_COMMIT {
+            if next >= count {
+                break;
+            }
+            let end = (next + ROWS_PER_INSERT).min(count);
+            let values: Vec<String> = (next..end).map(&row).collect();
+            sqlx::query(&format!(
+                "INSERT INTO {table_and_columns} VALUES {}",
+                values.join(", ")
+            ))
+            .execute(&mut *tx)
+            .await
+            .expect("bench rows insert");
+            next = end;
+        }
+        tx.commit().await.expect("commit");
+    }
+}
+
+/// Milliseconds for each of `samples` inbox first pages (after a few warm-ups),
+/// fetched as the helpdesk does: the `list_tickets` server function with the agent's cookie.
+pub async fn inbox_page_ms(port: u16, session_token: &str, samples: usize) -> Vec<f64> {
+    let http = reqwest::Client::new();
+    let mut timings = Vec::with_capacity(samples);
+    for sample in 0..samples + 5 {
+        let started = Instant::now();
+        let response = http
+            .post(format!("http://127.0.0.1:{port}/api/list_tickets"))
+            .header("Cookie", format!("shopdesk_session={session_token}"))
+            .header("Origin", format!("http://127.0.0.1:{port}"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send()
+            .await
+            .expect("inbox request");
+        assert!(
+            response.status().is_success(),
+            "inbox: {}",
+            response.status()
+        );
+        let body = response.bytes().await.expect("inbox body");
+        assert!(body.len() > 2, "the inbox lists tickets");
+        if sample >= 5 {
+            timings.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    timings.sort_by(f64::total_cmp);
+    timings
+}
