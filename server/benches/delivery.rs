@@ -91,12 +91,17 @@ async fn idle_sockets(wanted: usize) {
     let node = node::start_node(dir.path(), SECRET, &[("RUST_LOG", "error")]).await;
     // A hundred shoppers, each with many tabs open.
     let http = reqwest::Client::new();
+    // Each socket names the settings it holds, as the widget does (so none is sent).
     let mut tokens = Vec::new();
     for shopper in 0..100 {
-        tokens.push(
-            node.widget_token(&http, SECRET, &format!("idle-{shopper}"), "Idle")
-                .await,
-        );
+        let session = node
+            .widget_session(&http, SECRET, &format!("idle-{shopper}"), "Idle")
+            .await;
+        tokens.push(format!(
+            "{}&settings_version={}",
+            session.token.expect("token"),
+            session.settings.version
+        ));
     }
     let (mut child, port) = (node.child, node.port);
     let pid = child.id().expect("pid");

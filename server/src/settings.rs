@@ -39,6 +39,7 @@ impl Loaded {
         let general = &self.shop.general;
         let link = |url: &str| (!url.is_empty()).then(|| url.to_owned());
         WidgetSettings {
+            version: self.shop.version,
             chat_enabled: self.shop.web_chat.enabled,
             login_status: self.shop.web_chat.login_status,
             store_name: general.store_name.clone(),

@@ -43,6 +43,9 @@ const CLOSE_RESTARTING: u16 = 1012;
 #[derive(Deserialize)]
 pub struct WidgetSocketQuery {
     token: String,
+    /// The settings version the widget holds; other than the current one (or absent),
+    /// the socket starts by sending the current settings.
+    settings_version: Option<i64>,
 }
 
 /// `GET /ws/widget?token=...`: a shopper's socket, from an allowed storefront origin.
@@ -66,7 +69,8 @@ pub async fn widget_socket(
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    upgrade_socket(upgrade, state, Peer::Shopper(customer))
+    let stale_settings = query.settings_version != Some(state.settings.current().shop.version);
+    upgrade_socket(upgrade, state, Peer::Shopper(customer), stale_settings)
 }
 
 /// `GET /ws/agent`: an agent's socket, authenticated by the session cookie, from our
@@ -83,15 +87,20 @@ pub async fn agent_socket(
     let Some(agent) = current.agent else {
         return (StatusCode::UNAUTHORIZED, "log in first").into_response();
     };
-    upgrade_socket(upgrade, state, Peer::Agent(agent.into()))
+    upgrade_socket(upgrade, state, Peer::Agent(agent.into()), false)
 }
 
-fn upgrade_socket(upgrade: WebSocketUpgrade, state: AppState, peer: Peer) -> Response {
+fn upgrade_socket(
+    upgrade: WebSocketUpgrade,
+    state: AppState,
+    peer: Peer,
+    send_settings: bool,
+) -> Response {
     upgrade
         .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| serve_socket(socket, state, peer))
+        .on_upgrade(move |socket| serve_socket(socket, state, peer, send_settings))
 }
 
 fn topic_of(peer: &Peer) -> Topic {
@@ -101,15 +110,15 @@ fn topic_of(peer: &Peer) -> Topic {
     }
 }
 
-async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer) {
+async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer, send_settings: bool) {
     let _gauge = SocketGauge::open(peer.kind());
     let mut events = state.fanout.hub().subscribe(topic_of(&peer));
     let mut shutdown = state.shutdown.clone();
     let (mut sink, mut stream) = socket.split();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
-    if matches!(peer, Peer::Shopper(_)) {
-        // Settings may have changed while this widget was away: start it from the current ones.
+    if send_settings {
+        // The settings changed since this widget loaded them: start it from the current ones.
         let settings = state.settings.now_widget_settings();
         if let Ok(text) = serde_json::to_string(&ServerFrame::Settings { settings }) {
             if sink.send(WsMessage::Text(text.into())).await.is_err() {

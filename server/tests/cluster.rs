@@ -146,7 +146,11 @@ async fn chats_span_nodes_and_survive_a_killed_node() {
 
     // The agent logs in and connects through node B; the shopper connects through node A.
     let mut agent = agent_socket(&http, &node_b).await;
-    let token = node_a.widget_token(&http, SECRET, "9001", "Ana").await;
+    let token = node_a
+        .widget_session(&http, SECRET, "9001", "Ana")
+        .await
+        .token
+        .expect("token");
     let mut shopper = shopper_socket(&node_a, &token).await;
 
     // Live across nodes, both ways.
@@ -210,7 +214,11 @@ async fn nodes_that_lose_their_database_connections_resync_and_keep_delivering()
     let node_b = start_cluster_node(&database_url, dir.path()).await;
     let http = reqwest::Client::new();
     let mut agent = agent_socket(&http, &node_b).await;
-    let token = node_a.widget_token(&http, SECRET, "9002", "Ben").await;
+    let token = node_a
+        .widget_session(&http, SECRET, "9002", "Ben")
+        .await
+        .token
+        .expect("token");
     let mut shopper = shopper_socket(&node_a, &token).await;
     send(&mut shopper, None, "s1", "Before the outage").await;
     let first = ack(&mut shopper, "s1").await;

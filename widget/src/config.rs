@@ -36,13 +36,14 @@ fn default_locale() -> String {
 
 impl WidgetConfig {
     /// `ws://` or `wss://` for the socket, from the API's scheme.
-    pub fn socket_url(&self, token: &str) -> String {
+    /// The socket's address, naming the settings version the drawer holds.
+    pub fn socket_url(&self, token: &str, settings_version: i64) -> String {
         let base = self.api_base.trim_end_matches('/');
         let ws_base = match base.strip_prefix("https://") {
             Some(rest) => format!("wss://{rest}"),
             None => format!("ws://{}", base.trim_start_matches("http://")),
         };
-        format!("{ws_base}/ws/widget?token={token}")
+        format!("{ws_base}/ws/widget?token={token}&settings_version={settings_version}")
     }
 
     /// An endpoint of the chat server's HTTP API (`path` starts with `/`).

@@ -13,6 +13,8 @@ use crate::{chat::Chat, config::WidgetConfig};
 /// Placeholder settings until the session arrives: only the look matters then.
 pub fn initial(config: &WidgetConfig) -> WidgetSettings {
     WidgetSettings {
+        // Unknown until the session arrives: any version the server holds is newer.
+        version: -1,
         chat_enabled: true,
         login_status: LoginStatus::AllUsers,
         store_name: String::new(),

@@ -14,7 +14,11 @@ pub fn connect(chat: Chat) {
     browser::keep_connected(Handlers {
         url: Rc::new(move || {
             let token = chat.token.get_untracked()?;
-            Some(chat.config.with_value(|config| config.socket_url(&token)))
+            let version = chat.settings.with_untracked(|settings| settings.version);
+            Some(
+                chat.config
+                    .with_value(|config| config.socket_url(&token, version)),
+            )
         }),
         on_open: Rc::new(move || {
             chat.connected.set(true);

@@ -195,6 +195,9 @@ pub struct Availability {
 /// open widgets when a merchant changes them.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct WidgetSettings {
+    /// Counts the merchant's changes. A widget names the version it holds when its socket
+    /// (re)connects and is sent the current settings only if they changed meanwhile.
+    pub version: i64,
     pub chat_enabled: bool,
     pub login_status: LoginStatus,
     pub store_name: String,
