@@ -130,7 +130,9 @@ async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer, send_setti
     loop {
         let outgoing: Vec<ServerFrame> = tokio::select! {
             incoming = stream.next() => match incoming {
-                Some(Ok(WsMessage::Text(text))) => handle_frame(&state, &peer, &text).await,
+                // Boxed: an idle socket's task then does not carry the (much larger) state
+                // of posting a message, only a pointer to it while a frame is handled.
+                Some(Ok(WsMessage::Text(text))) => Box::pin(handle_frame(&state, &peer, &text)).await,
                 Some(Ok(WsMessage::Binary(_))) => vec![invalid_frame("frames must be JSON text")],
                 Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_))) => Vec::new(),
                 Some(Ok(WsMessage::Close(_)) | Err(_)) | None => break,
