@@ -154,6 +154,8 @@ impl Worker {
             .next()
             .map(|message| message.body)
             .unwrap_or_default();
+        // The name comes from the storefront: no control characters into a header.
+        let shopper = ticket.customer_name.replace(char::is_control, " ");
         let link = format!(
             "{}/inbox/{ticket_id}",
             self.public_url.trim_end_matches('/')
@@ -167,12 +169,12 @@ impl Worker {
             let email = Email {
                 to_name: name,
                 to_address: address.clone(),
-                subject: format!("New ticket from {}", ticket.customer_name),
+                subject: format!("New ticket from {shopper}"),
                 text: format!(
                     "{} started a chat:\n\n{}\n\nReply in the helpdesk: {link}\n\n\
                      You get this email because new-ticket notifications are on in your \
                      helpdesk settings.\n",
-                    ticket.customer_name,
+                    shopper,
                     quote(&first),
                 ),
             };
