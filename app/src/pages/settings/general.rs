@@ -209,38 +209,26 @@ fn GeneralForm(settings: GeneralSettings, secret: SecretState, can_edit: bool) -
                     <FieldMessage id="allowed-origins-error" message=origins_error />
                 </div>
                 <div class="field">
-                    <label for="privacy-url">"Privacy policy URL"</label>
-                    <input
+                    <PolicyLinkInput
                         id="privacy-url"
-                        type="url"
-                        inputmode="url"
-                        maxlength=MAX_URL_CHARS.to_string()
+                        error_id="privacy-url-error"
+                        label="Privacy policy URL"
                         placeholder="https://shop.example/policies/privacy-policy"
-                        value=privacy.get_untracked()
-                        prop:value=privacy
-                        on:input=move |event| privacy.set(event_target_value(&event))
-                        disabled=move || controls.locked()
-                        aria-invalid=invalid(privacy_error)
-                        aria-describedby=described_by(Some("policy-links-hint"), "privacy-url-error", privacy_error)
+                        value=privacy
+                        error=privacy_error
+                        controls
                     />
-                    <FieldMessage id="privacy-url-error" message=privacy_error />
                 </div>
                 <div class="field">
-                    <label for="terms-url">"Terms of service URL"</label>
-                    <input
+                    <PolicyLinkInput
                         id="terms-url"
-                        type="url"
-                        inputmode="url"
-                        maxlength=MAX_URL_CHARS.to_string()
+                        error_id="terms-url-error"
+                        label="Terms of service URL"
                         placeholder="https://shop.example/policies/terms-of-service"
-                        value=terms.get_untracked()
-                        prop:value=terms
-                        on:input=move |event| terms.set(event_target_value(&event))
-                        disabled=move || controls.locked()
-                        aria-invalid=invalid(terms_error)
-                        aria-describedby=described_by(Some("policy-links-hint"), "terms-url-error", terms_error)
+                        value=terms
+                        error=terms_error
+                        controls
                     />
-                    <FieldMessage id="terms-url-error" message=terms_error />
                     <p class="hint" id="policy-links-hint">
                         "Shoppers see these links before they send their first message. Leave empty to hide."
                     </p>
@@ -418,5 +406,35 @@ fn EmbedSnippet(script_url: String) -> impl IntoView {
             </p>
             <pre class="snippet"><code>{snippet}</code></pre>
         </section>
+    }
+}
+
+/// A policy link's label, URL input and error; the hint below the last one explains both.
+#[component]
+fn PolicyLinkInput(
+    id: &'static str,
+    error_id: &'static str,
+    label: &'static str,
+    placeholder: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<String>>,
+    controls: Controls,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            type="url"
+            inputmode="url"
+            maxlength=MAX_URL_CHARS.to_string()
+            placeholder=placeholder
+            value=value.get_untracked()
+            prop:value=value
+            on:input=move |event| value.set(event_target_value(&event))
+            disabled=move || controls.locked()
+            aria-invalid=invalid(error)
+            aria-describedby=described_by(Some("policy-links-hint"), error_id, error)
+        />
+        <FieldMessage id=error_id message=error />
     }
 }
