@@ -162,21 +162,13 @@ fn parse_addr(name: &'static str, value: &str) -> Result<SocketAddr, ConfigError
     })
 }
 
-/// Accepts `scheme://host[:port]` with no path, and returns it without a trailing slash.
+/// Accepts `scheme://host[:port]` with no path, and returns it without a trailing slash
+/// (the same rule as origins a merchant enters in Settings).
 pub fn parse_origin(name: &'static str, value: &str) -> Result<String, ConfigError> {
-    let trimmed = value.trim().trim_end_matches('/');
-    let bad = || ConfigError::BadOrigin {
+    protocol::settings::check_origin(value).map_err(|_| ConfigError::BadOrigin {
         name,
         value: value.to_owned(),
-    };
-    let rest = trimmed
-        .strip_prefix("https://")
-        .or_else(|| trimmed.strip_prefix("http://"))
-        .ok_or_else(bad)?;
-    if rest.is_empty() || rest.contains(['/', '?', '#', ' ', '@']) {
-        return Err(bad());
-    }
-    Ok(trimmed.to_ascii_lowercase())
+    })
 }
 
 #[cfg(test)]

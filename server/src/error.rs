@@ -8,7 +8,7 @@ use axum::{
 };
 use serde_json::json;
 
-use crate::store::StoreError;
+use crate::store::{FaqError, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -22,6 +22,16 @@ pub enum ApiError {
     NotFound,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl From<FaqError> for ApiError {
+    fn from(error: FaqError) -> Self {
+        match error {
+            FaqError::NotFound => ApiError::NotFound,
+            FaqError::TooMany => ApiError::BadRequest(error.to_string()),
+            FaqError::Store(error) => ApiError::Store(error),
+        }
+    }
 }
 
 impl IntoResponse for ApiError {

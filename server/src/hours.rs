@@ -18,7 +18,9 @@ use std::collections::BTreeMap;
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use protocol::settings::{BusinessHours, DateException, TimeRange, WeeklyRange};
+// Field names: "time_zone", "weekly", "weekly[3]" (index in the submitted list),
+// "exceptions", "exceptions[1]" or "away_message".
+use protocol::settings::{BusinessHours, DateException, FieldError, TimeRange, WeeklyRange};
 
 /// Weekly ranges in total; also the most ranges one exception may have.
 pub const MAX_RANGES: usize = 70;
@@ -31,30 +33,6 @@ pub const SEARCH_DAYS: usize = 400;
 
 /// Names in the time zone database that are build artifacts, not zones a shop is in.
 const NOT_ZONES: [&str; 2] = ["localtime", "posixrules"];
-
-/// One problem with a submitted schedule, keyed by the field it belongs to, for the settings form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    /// "time_zone", "weekly", "weekly[3]" (index in the submitted list), "exceptions",
-    /// "exceptions[1]" or "away_message".
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldError {
-    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for FieldError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
 
 /// One validated range; `closes` is on the next date when `next_day` ("24:00" is 00:00 there).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1069,9 +1047,13 @@ mod tests {
             ],
             "{errors:#?}"
         );
-        assert!(errors[0].message.contains("Mars/Base"), "{}", errors[0]);
-        assert!(errors[1].message.contains("25:00"), "{}", errors[1]);
-        assert!(errors[5].message.contains("exceptions[0]"), "{}", errors[5]);
+        assert!(errors[0].message.contains("Mars/Base"), "{:?}", errors[0]);
+        assert!(errors[1].message.contains("25:00"), "{:?}", errors[1]);
+        assert!(
+            errors[5].message.contains("exceptions[0]"),
+            "{:?}",
+            errors[5]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use app::api::{AgentProfile, ApiError, GeneralPage, HoursPage, InviteLink, NotificationsPage};
 use protocol::settings::{
-    BusinessHours, FieldError, GeneralSettings, Role, WebChatSettings, SECRET_GRACE_HOURS,
+    BusinessHours, GeneralSettings, Role, WebChatSettings, SECRET_GRACE_HOURS,
 };
 
 use crate::{
@@ -93,14 +93,7 @@ pub fn hours_page(state: &AppState) -> HoursPage {
 }
 
 pub async fn save_hours(state: &AppState, hours: BusinessHours) -> Result<HoursPage, ApiError> {
-    let (_, cleaned) = Schedule::parse(&hours).map_err(|errors| {
-        ApiError::Fields(
-            errors
-                .into_iter()
-                .map(|error| FieldError::new(error.field, error.message))
-                .collect(),
-        )
-    })?;
+    let (_, cleaned) = Schedule::parse(&hours).map_err(ApiError::Fields)?;
     state
         .store
         .save_section(Section::BusinessHours, &cleaned)

@@ -13,7 +13,7 @@ use protocol::{
     Shopper, WidgetSession, WidgetSessionRequest,
 };
 
-use crate::{error::ApiError, identity, ids::now_ms, state::AppState, store::FaqError};
+use crate::{error::ApiError, identity, ids::now_ms, state::AppState};
 
 const MAX_CUSTOMER_ID: usize = 64;
 const MAX_NAME: usize = 100;
@@ -114,16 +114,11 @@ pub async fn record_faq_event(
     if event.faq_id.is_empty() || event.faq_id.len() > 64 {
         return Err(ApiError::BadRequest("faq_id is not an FAQ id".into()));
     }
-    match state
+    state
         .store
         .record_faq_event(&event.faq_id, event.kind)
-        .await
-    {
-        Ok(()) => Ok(StatusCode::NO_CONTENT),
-        Err(FaqError::NotFound) => Err(ApiError::NotFound),
-        Err(FaqError::Store(error)) => Err(ApiError::Store(error)),
-        Err(FaqError::TooMany) => Err(ApiError::BadRequest("unexpected".into())),
-    }
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A name for a customer the theme sent without one: the email's local part, or "Shopper".

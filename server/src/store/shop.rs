@@ -192,12 +192,4 @@ impl Store {
         .await?;
         Ok(secret)
     }
-
-    /// Bumps the settings version (a change outside the sections, e.g. FAQs).
-    pub async fn touch_settings(&self) -> Result<(), StoreError> {
-        sqlx::query("UPDATE shop SET settings_version = settings_version + 1 WHERE id = 1")
-            .execute(&self.writer)
-            .await?;
-        Ok(())
-    }
 }
