@@ -58,15 +58,18 @@ pub struct AgentProfile {
 }
 
 impl ApiError {
-    /// The message for `field`, when the error is about form fields.
+    /// Every message for exactly `field`, joined, when the error is about form fields.
+    /// List items have their own keys (`weekly[2]`), apart from the list's (`weekly`).
     pub fn field(&self, field: &str) -> Option<String> {
-        match self {
-            ApiError::Fields(errors) => errors
-                .iter()
-                .find(|error| error.field == field || error.field.starts_with(&format!("{field}[")))
-                .map(|error| error.message.clone()),
-            _ => None,
-        }
+        let ApiError::Fields(errors) = self else {
+            return None;
+        };
+        let messages: Vec<&str> = errors
+            .iter()
+            .filter(|error| error.field == field)
+            .map(|error| error.message.as_str())
+            .collect();
+        (!messages.is_empty()).then(|| messages.join(" "))
     }
 }
 
@@ -683,6 +686,21 @@ pub mod ssr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_messages_are_exact_and_joined() {
+        let error = ApiError::Fields(vec![
+            FieldError::new("weekly[2]", "Bad range."),
+            FieldError::new("weekly", "Too many."),
+            FieldError::new("weekly[2]", "Again."),
+        ]);
+        assert_eq!(error.field("weekly").as_deref(), Some("Too many."));
+        assert_eq!(
+            error.field("weekly[2]").as_deref(),
+            Some("Bad range. Again.")
+        );
+        assert_eq!(error.field("weekly[0]"), None);
+    }
 
     #[test]
     fn owner_form_is_validated_and_cleaned() {

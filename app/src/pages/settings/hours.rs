@@ -9,8 +9,8 @@ use leptos_meta::Title;
 use protocol::settings::{BusinessHours, DateException, TimeRange, WeeklyRange};
 
 use super::{
-    exact_field_messages, focus_first, invalid, Controls, FieldMessage, FormFeedback, LocalTime,
-    Outcome, ReadOnlyNote, SettingsBody, SettingsHead,
+    focus_first, invalid, Controls, FieldMessage, FormFeedback, LocalTime, Outcome, ReadOnlyNote,
+    SettingsBody, SettingsHead,
 };
 use crate::api::{get_business_hours, save_business_hours, HoursPage};
 
@@ -229,7 +229,7 @@ fn row_error(
         outcome.error.with(|error| {
             error
                 .as_ref()
-                .and_then(|error| exact_field_messages(error, &format!("{list}[{position}]")))
+                .and_then(|error| error.field(&format!("{list}[{position}]")))
         })
     })
 }
@@ -255,20 +255,8 @@ fn HoursForm(page: HoursPage, can_edit: bool) -> impl IntoView {
     let controls = Controls::new(can_edit);
     let zone_error = outcome.field("time_zone");
     let away_error = outcome.field("away_message");
-    let weekly_error = Signal::derive(move || {
-        outcome.error.with(|error| {
-            error
-                .as_ref()
-                .and_then(|e| exact_field_messages(e, "weekly"))
-        })
-    });
-    let exceptions_error = Signal::derive(move || {
-        outcome.error.with(|error| {
-            error
-                .as_ref()
-                .and_then(|e| exact_field_messages(e, "exceptions"))
-        })
-    });
+    let weekly_error = outcome.field("weekly");
+    let exceptions_error = outcome.field("exceptions");
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         if can_edit {

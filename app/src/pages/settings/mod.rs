@@ -208,20 +208,6 @@ impl Outcome {
     }
 }
 
-/// Every message the error has for exactly `name` (not for `name[...]`), joined: the
-/// business-hours form keys problems by list position and reports some per list.
-fn exact_field_messages(error: &ApiError, name: &str) -> Option<String> {
-    let ApiError::Fields(errors) = error else {
-        return None;
-    };
-    let messages: Vec<&str> = errors
-        .iter()
-        .filter(|error| error.field == name)
-        .map(|error| error.message.as_str())
-        .collect();
-    (!messages.is_empty()).then(|| messages.join(" "))
-}
-
 /// The save's summary alert and its "Saved" confirmation, beside the Save button.
 #[component]
 fn FormFeedback(
@@ -509,23 +495,5 @@ mod tests {
         );
         assert_eq!(iso_utc(1_709_214_300_000), "2024-02-29T13:45Z");
         assert_eq!(utc_date_time(1_709_214_300_000), "Thu 29 Feb, 13:45 UTC");
-    }
-
-    #[test]
-    fn exact_field_messages_skip_indexed_ones() {
-        let error = ApiError::Fields(vec![
-            protocol::settings::FieldError::new("weekly[2]", "Bad range."),
-            protocol::settings::FieldError::new("weekly", "Too many."),
-            protocol::settings::FieldError::new("weekly[2]", "Again."),
-        ]);
-        assert_eq!(
-            exact_field_messages(&error, "weekly").as_deref(),
-            Some("Too many.")
-        );
-        assert_eq!(
-            exact_field_messages(&error, "weekly[2]").as_deref(),
-            Some("Bad range. Again.")
-        );
-        assert_eq!(exact_field_messages(&error, "weekly[0]"), None);
     }
 }
