@@ -10,6 +10,7 @@ use protocol::settings::{Availability, LauncherSettings, PublicFaq, WidgetSettin
 use crate::{
     hours::Schedule,
     ids::now_ms,
+    state::origin_listed,
     store::{ShopRecord, Store, StoreError},
 };
 
@@ -64,11 +65,7 @@ impl Loaded {
 
     /// Whether a merchant listed `origin` as one of their storefronts.
     pub fn lists_origin(&self, origin: &str) -> bool {
-        self.shop
-            .general
-            .allowed_origins
-            .iter()
-            .any(|allowed| allowed.eq_ignore_ascii_case(origin))
+        origin_listed(&self.shop.general.allowed_origins, origin)
     }
 }
 

@@ -40,10 +40,14 @@ pub struct WebSettings {
 
 impl WebSettings {
     pub fn allows_storefront(&self, origin: &str) -> bool {
-        self.allowed_origins
-            .iter()
-            .any(|allowed| allowed.eq_ignore_ascii_case(origin))
+        origin_listed(&self.allowed_origins, origin)
     }
+}
+
+/// Whether `origin` is in `list` (origins compare case-insensitively).
+pub fn origin_listed(list: &[String], origin: &str) -> bool {
+    list.iter()
+        .any(|allowed| allowed.eq_ignore_ascii_case(origin))
 }
 
 impl AppState {

@@ -36,19 +36,7 @@ pub fn SetupPage() -> impl IntoView {
                     <input id="name" name="name" type="text" required maxlength="100" autocomplete="name" />
                     <label for="email">"Work email"</label>
                     <input id="email" name="email" type="email" required autocomplete="email" />
-                    <label for="password">"Password"</label>
-                    <input
-                        id="password"
-                        name="password"
-                        type="password"
-                        required
-                        minlength=MIN_PASSWORD_CHARS.to_string()
-                        autocomplete="new-password"
-                        aria-describedby="password-hint"
-                    />
-                    <p id="password-hint" class="hint">
-                        {format!("At least {MIN_PASSWORD_CHARS} characters.")}
-                    </p>
+                    <NewPasswordField hint=format!("At least {MIN_PASSWORD_CHARS} characters.") />
                     <p class="form-error" role="alert">{error}</p>
                     <button type="submit" class="primary" disabled=move || action.pending().get()>
                         "Create account"
@@ -56,6 +44,24 @@ pub fn SetupPage() -> impl IntoView {
                 </ActionForm>
             </div>
         </main>
+    }
+}
+
+/// The password field of a form that creates an account, with its length hint.
+#[component]
+pub(super) fn NewPasswordField(hint: String) -> impl IntoView {
+    view! {
+        <label for="password">"Password"</label>
+        <input
+            id="password"
+            name="password"
+            type="password"
+            required
+            minlength=MIN_PASSWORD_CHARS.to_string()
+            autocomplete="new-password"
+            aria-describedby="password-hint"
+        />
+        <p id="password-hint" class="hint">{hint}</p>
     }
 }
 

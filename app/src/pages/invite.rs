@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::ErrorNote;
+use super::{auth::NewPasswordField, ErrorNote};
 use crate::api::{load_invite, AcceptInvite, ApiError, InviteDetails, MIN_PASSWORD_CHARS};
 
 #[component]
@@ -75,19 +75,9 @@ fn AcceptForm(details: InviteDetails, token: String) -> impl IntoView {
             <input type="hidden" name="token" value=token />
             <label for="name">"Your name"</label>
             <input id="name" name="name" type="text" required maxlength="100" autocomplete="name" />
-            <label for="password">"Password"</label>
-            <input
-                id="password"
-                name="password"
-                type="password"
-                required
-                minlength=MIN_PASSWORD_CHARS.to_string()
-                autocomplete="new-password"
-                aria-describedby="password-hint"
-            />
-            <p id="password-hint" class="hint">
-                {format!("At least {MIN_PASSWORD_CHARS} characters. You will log in with your email and this password.")}
-            </p>
+            <NewPasswordField hint=format!(
+                "At least {MIN_PASSWORD_CHARS} characters. You will log in with your email and this password."
+            ) />
             <p class="form-error" role="alert">{error}</p>
             <button type="submit" class="primary" disabled=move || action.pending().get()>
                 "Join the team"
