@@ -7,10 +7,11 @@ use leptos::server_fn::{
     error::{FromServerFnError, ServerFnErrorErr},
 };
 use protocol::{
+    inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
     settings::{
         BusinessHours, Faq, FaqInput, FieldError, GeneralSettings, Role, Team, WebChatSettings,
     },
-    TicketSummary, TicketThread,
+    TicketThread,
 };
 use serde::{Deserialize, Serialize};
 
@@ -133,6 +134,25 @@ pub struct InviteDetails {
     pub store_name: String,
 }
 
+/// Someone a ticket can be assigned to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignee {
+    pub id: String,
+    pub name: String,
+}
+
+/// A change an agent makes to a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TicketAction {
+    /// To this team member, or to nobody.
+    Assign(Option<String>),
+    /// Until this time (epoch ms).
+    Snooze(i64),
+    Wake,
+    Close,
+    MarkUnread,
+}
+
 /// Shortest password accepted for an agent account.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -216,13 +236,106 @@ pub async fn current_agent() -> Result<AgentProfile, ApiError> {
     ssr::respond(async move { ssr::agent().await }.await)
 }
 
-/// The inbox: every ticket, newest activity first, with this agent's read state.
-#[server(endpoint = "list_tickets")]
-pub async fn list_tickets() -> Result<Vec<TicketSummary>, ApiError> {
+/// One page of an inbox view, with this agent's counts and read state.
+#[server(endpoint = "inbox/tickets", input = Json)]
+pub async fn load_inbox(view: InboxView, after: Option<PageCursor>) -> Result<InboxPage, ApiError> {
     ssr::respond(
         async move {
             let agent = ssr::agent().await?;
-            ssr::backend()?.list_tickets(&agent).await
+            ssr::backend()?.inbox_page(&agent, view, after).await
+        }
+        .await,
+    )
+}
+
+/// This agent's inbox counts (refreshed after live changes).
+#[server(endpoint = "inbox/counts", input = Json)]
+pub async fn inbox_counts() -> Result<ViewCounts, ApiError> {
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?.inbox_counts(&agent).await
+        }
+        .await,
+    )
+}
+
+/// The team members a ticket can be assigned to.
+#[server(endpoint = "inbox/assignees", input = Json)]
+pub async fn assignees() -> Result<Vec<Assignee>, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::agent().await?;
+            ssr::backend()?.assignees().await
+        }
+        .await,
+    )
+}
+
+/// Assigns the ticket to `assignee_id`, or unassigns it with `None`.
+#[server(endpoint = "inbox/assign", input = Json)]
+pub async fn assign_ticket(id: String, assignee_id: Option<String>) -> Result<(), ApiError> {
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            let action = TicketAction::Assign(assignee_id);
+            ssr::backend()?.ticket_action(&agent, &id, action).await
+        }
+        .await,
+    )
+}
+
+/// Hides the ticket from Open until `until` (epoch ms), or until the shopper writes.
+#[server(endpoint = "inbox/snooze", input = Json)]
+pub async fn snooze_ticket(id: String, until: i64) -> Result<(), ApiError> {
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            let action = TicketAction::Snooze(until);
+            ssr::backend()?.ticket_action(&agent, &id, action).await
+        }
+        .await,
+    )
+}
+
+/// Ends a snooze now.
+#[server(endpoint = "inbox/wake", input = Json)]
+pub async fn wake_ticket(id: String) -> Result<(), ApiError> {
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?
+                .ticket_action(&agent, &id, TicketAction::Wake)
+                .await
+        }
+        .await,
+    )
+}
+
+/// Closes the ticket for good (a web chat cannot be reopened: the shopper's next
+/// message starts a new ticket).
+#[server(endpoint = "inbox/close", input = Json)]
+pub async fn close_ticket(id: String) -> Result<(), ApiError> {
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?
+                .ticket_action(&agent, &id, TicketAction::Close)
+                .await
+        }
+        .await,
+    )
+}
+
+/// Brings the unread dot back for this agent.
+#[server(endpoint = "inbox/mark_unread", input = Json)]
+pub async fn mark_unread(id: String) -> Result<(), ApiError> {
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?
+                .ticket_action(&agent, &id, TicketAction::MarkUnread)
+                .await
         }
         .await,
     )
@@ -539,13 +652,14 @@ pub mod ssr {
     use axum::{http::header::SET_COOKIE, http::HeaderValue, Extension};
     use leptos::prelude::*;
     use protocol::{
+        inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
         settings::{BusinessHours, Faq, FaqInput, GeneralSettings, Role, Team, WebChatSettings},
-        TicketSummary, TicketThread,
+        TicketThread,
     };
 
     use super::{
-        AgentProfile, ApiError, GeneralPage, HoursPage, InviteDetails, InviteLink,
-        NotificationsPage,
+        AgentProfile, ApiError, Assignee, GeneralPage, HoursPage, InviteDetails, InviteLink,
+        NotificationsPage, TicketAction,
     };
 
     /// What the server functions need from the server. The server implements it and
@@ -562,7 +676,20 @@ pub mod ssr {
         async fn log_out(&self, token: &str) -> Result<(), ApiError>;
         /// The `Set-Cookie` value that stores (or, with `None`, clears) a session token.
         fn session_cookie(&self, token: Option<&str>) -> String;
-        async fn list_tickets(&self, agent: &AgentProfile) -> Result<Vec<TicketSummary>, ApiError>;
+        async fn inbox_page(
+            &self,
+            agent: &AgentProfile,
+            view: InboxView,
+            after: Option<PageCursor>,
+        ) -> Result<InboxPage, ApiError>;
+        async fn inbox_counts(&self, agent: &AgentProfile) -> Result<ViewCounts, ApiError>;
+        async fn assignees(&self) -> Result<Vec<Assignee>, ApiError>;
+        async fn ticket_action(
+            &self,
+            agent: &AgentProfile,
+            id: &str,
+            action: TicketAction,
+        ) -> Result<(), ApiError>;
         async fn ticket_thread(
             &self,
             agent: &AgentProfile,

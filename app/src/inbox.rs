@@ -1,11 +1,14 @@
-//! The helpdesk's client-side state: the ticket list, loaded threads and replies in
-//! flight, kept current by the live connection. One [`Inbox`] is provided as context
-//! by the inbox layout; pages read it and the socket writes it.
+//! The helpdesk's client-side state: the current view's ticket list and counts, loaded
+//! threads with their events, and replies in flight, kept current by the live
+//! connection. One [`Inbox`] is provided as context by the inbox layout; pages read it
+//! and the socket writes it.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use protocol::{
+    inbox::{InboxPage, InboxView, PageCursor, TicketEvent, ViewCounts},
+    settings::WaitingAlerts,
     thread::{merge_message, merge_ticket, Merge},
     ClientFrame, Message, RejectReason, ServerFrame, TicketSummary,
 };
@@ -22,57 +25,158 @@ pub struct PendingReply {
 
 #[derive(Clone, Copy)]
 pub struct Inbox {
+    /// The logged-in agent (for "Mine").
+    pub agent_id: RwSignal<String>,
+    /// The view the list shows.
+    pub view: RwSignal<InboxView>,
+    /// The view's tickets, in its order.
     pub tickets: RwSignal<Vec<TicketSummary>>,
+    /// Where the view's next page starts, if there is one.
+    pub next: RwSignal<Option<PageCursor>>,
+    pub counts: RwSignal<ViewCounts>,
+    pub waiting_alerts: RwSignal<WaitingAlerts>,
+    /// Tickets whose thread is loaded, whatever view they are in.
+    pub opened: RwSignal<HashMap<String, TicketSummary>>,
     pub threads: RwSignal<HashMap<String, Vec<Message>>>,
+    pub events: RwSignal<HashMap<String, Vec<TicketEvent>>>,
     pub pending: RwSignal<Vec<PendingReply>>,
     /// Whether the live socket is open (shown as a banner when it is not).
     pub connected: RwSignal<bool>,
     /// The clock the relative times read; ticks in the browser.
     pub now: RwSignal<i64>,
+    /// Bumped when the counts may have changed; the layout refetches them.
+    pub counts_stale: RwSignal<u64>,
 }
 
 impl Inbox {
     pub fn new() -> Self {
         Inbox {
+            agent_id: RwSignal::new(String::new()),
+            view: RwSignal::new(InboxView::default()),
             tickets: RwSignal::new(Vec::new()),
+            next: RwSignal::new(None),
+            counts: RwSignal::new(ViewCounts::default()),
+            waiting_alerts: RwSignal::new(WaitingAlerts::default()),
+            opened: RwSignal::new(HashMap::new()),
             threads: RwSignal::new(HashMap::new()),
+            events: RwSignal::new(HashMap::new()),
             pending: RwSignal::new(Vec::new()),
             connected: RwSignal::new(false),
             now: RwSignal::new(crate::time::now_ms()),
+            counts_stale: RwSignal::new(0),
         }
     }
 
-    pub fn unread_count(&self) -> usize {
-        self.tickets
-            .with(|tickets| tickets.iter().filter(|ticket| ticket.is_unread()).count())
+    /// The badge: unread tickets for this agent.
+    pub fn unread_count(&self) -> i64 {
+        self.counts.with(|counts| counts.unread)
     }
 
-    pub fn seed_tickets(&self, tickets: Vec<TicketSummary>) {
+    /// Shows the first page of a view (replacing the list).
+    pub fn show_page(&self, view: InboxView, page: InboxPage) {
+        self.view.set(view);
+        self.tickets.set(page.tickets);
+        self.next.set(page.next);
+        self.counts.set(page.counts);
+        self.waiting_alerts.set(page.waiting_alerts);
+    }
+
+    /// Appends the next page of the current view.
+    pub fn append_page(&self, page: InboxPage) {
+        let view = self.view.get_untracked();
+        let agent = self.agent_id.get_untracked();
         self.tickets.update(|held| {
-            for ticket in tickets {
-                merge_ticket(held, ticket);
+            for ticket in page.tickets {
+                merge_ticket(held, ticket, &view, &agent);
             }
         });
+        self.next.set(page.next);
+        self.counts.set(page.counts);
     }
 
-    pub fn seed_thread(&self, ticket: TicketSummary, messages: Vec<Message>) {
+    /// A ticket as currently known: from the loaded threads, else from the list.
+    pub fn ticket(&self, id: &str) -> Option<TicketSummary> {
+        self.opened
+            .with(|opened| opened.get(id).cloned())
+            .or_else(|| {
+                self.tickets
+                    .with(|tickets| tickets.iter().find(|ticket| ticket.id == id).cloned())
+            })
+    }
+
+    pub fn seed_thread(
+        &self,
+        ticket: TicketSummary,
+        messages: Vec<Message>,
+        events: Vec<TicketEvent>,
+    ) {
         let id = ticket.id.clone();
-        self.tickets.update(|held| merge_ticket(held, ticket));
+        self.opened
+            .update(|opened| drop(opened.insert(id.clone(), ticket.clone())));
+        self.update_ticket(ticket);
         self.threads.update(|threads| {
-            let thread = threads.entry(id).or_default();
+            let thread = threads.entry(id.clone()).or_default();
             for message in messages {
                 merge_message(thread, message);
             }
         });
+        self.events.update(|held| {
+            let list = held.entry(id).or_default();
+            for event in events {
+                add_event(list, event);
+            }
+        });
+    }
+
+    /// Records a changed ticket in the list (by the view's rules) and in the loaded threads.
+    fn update_ticket(&self, ticket: TicketSummary) {
+        let view = self.view.get_untracked();
+        let agent = self.agent_id.get_untracked();
+        self.opened.update(|opened| {
+            if let Some(held) = opened.get_mut(&ticket.id) {
+                let read_seq = ticket.read_seq.or(held.read_seq);
+                *held = TicketSummary {
+                    read_seq,
+                    ..ticket.clone()
+                };
+            }
+        });
+        self.tickets
+            .update(|held| merge_ticket(held, ticket, &view, &agent));
+    }
+
+    /// Ids of the tickets whose thread is loaded.
+    pub fn opened_ids(&self) -> Vec<String> {
+        self.opened
+            .with_untracked(|opened| opened.keys().cloned().collect())
     }
 
     /// Records locally that the agent has read `id` up to `seq`.
     pub fn mark_read_locally(&self, id: &str, seq: i64) {
+        let read = |ticket: &mut TicketSummary| {
+            ticket.read_seq = Some(ticket.read_seq.unwrap_or(0).max(seq));
+        };
         self.tickets.update(|tickets| {
-            if let Some(ticket) = tickets.iter_mut().find(|ticket| ticket.id == id) {
-                ticket.read_seq = Some(ticket.read_seq.unwrap_or(0).max(seq));
-            }
+            tickets.iter_mut().filter(|t| t.id == id).for_each(read);
         });
+        self.opened.update(|opened| {
+            opened.get_mut(id).map(read);
+        });
+        self.counts_stale.update(|n| *n += 1);
+    }
+
+    /// Records locally that the agent marked `id` unread.
+    pub fn mark_unread_locally(&self, id: &str) {
+        let unread = |ticket: &mut TicketSummary| {
+            ticket.read_seq = Some((ticket.last_shopper_seq - 1).max(0));
+        };
+        self.tickets.update(|tickets| {
+            tickets.iter_mut().filter(|t| t.id == id).for_each(unread);
+        });
+        self.opened.update(|opened| {
+            opened.get_mut(id).map(unread);
+        });
+        self.counts_stale.update(|n| *n += 1);
     }
 
     /// Applies a frame from the server. Returns a frame to send back (catch-up) if any.
@@ -100,11 +204,21 @@ impl Inbox {
             }
             ServerFrame::Message { message } => self.add_message(message),
             ServerFrame::Ticket { ticket } => {
-                self.tickets.update(|held| merge_ticket(held, ticket));
+                self.update_ticket(ticket);
+                self.counts_stale.update(|n| *n += 1);
+                None
+            }
+            ServerFrame::TicketEvent { event } => {
+                self.events.update(|held| {
+                    if let Some(list) = held.get_mut(&event.conversation_id) {
+                        add_event(list, event);
+                    }
+                });
                 None
             }
             ServerFrame::ResumeRefused { .. }
             | ServerFrame::Resync
+            | ServerFrame::Ended { .. }
             | ServerFrame::Settings { .. } => None,
         }
     }
@@ -153,6 +267,18 @@ impl Inbox {
                 .collect()
         })
     }
+}
+
+/// Adds an event to a thread's list once, in time order.
+fn add_event(list: &mut Vec<TicketEvent>, event: TicketEvent) {
+    if list.iter().any(|held| held.id == event.id) {
+        return;
+    }
+    let index = list
+        .iter()
+        .position(|held| held.at > event.at)
+        .unwrap_or(list.len());
+    list.insert(index, event);
 }
 
 impl Default for Inbox {

@@ -83,15 +83,24 @@ mod browser {
         });
     }
 
-    /// Fetches what was missed: messages of loaded threads, and the ticket list.
+    /// Fetches what was missed: messages of loaded threads, their tickets and events,
+    /// the current view and the counts.
     fn catch_up(inbox: Inbox) {
         for frame in inbox.catch_up_frames() {
             send(&frame);
         }
         spawn_local(async move {
-            if let Ok(tickets) = crate::api::list_tickets().await {
-                inbox.seed_tickets(tickets);
+            let view = inbox.view.get_untracked();
+            if let Ok(page) = crate::api::load_inbox(view, None).await {
+                inbox.show_page(view, page);
             }
         });
+        for id in inbox.opened_ids() {
+            spawn_local(async move {
+                if let Ok(thread) = crate::api::load_ticket(id).await {
+                    inbox.seed_thread(thread.ticket, thread.messages, thread.events);
+                }
+            });
+        }
     }
 }

@@ -59,6 +59,97 @@ pub fn ClockTime(at: i64) -> impl IntoView {
     }
 }
 
+/// Snooze presets offered at `now`, in the browser's zone: in an hour, tomorrow at
+/// 9:00, next Monday at 9:00.
+pub fn snooze_presets(now: i64) -> [(&'static str, i64); 3] {
+    [
+        ("1 hour", now + 60 * 60 * 1000),
+        ("Tomorrow morning", days_ahead_at_nine(now, 1)),
+        (
+            "Next week",
+            days_ahead_at_nine(now, days_to_next_monday(now)),
+        ),
+    ]
+}
+
+/// Days from `now`'s local date to the next Monday (1 to 7).
+fn days_to_next_monday(now: i64) -> u32 {
+    // 0 = Sunday ... 6 = Saturday, as JavaScript counts.
+    let weekday = local_weekday(now);
+    match weekday {
+        0 => 1,
+        day => 8 - day,
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn local_weekday(at: i64) -> u32 {
+    js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64)).get_day()
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn local_weekday(at: i64) -> u32 {
+    // 1970-01-01 was a Thursday.
+    ((at.div_euclid(86_400_000) + 4).rem_euclid(7)) as u32
+}
+
+/// 9:00 local time, `days` days after `now`'s local date.
+#[cfg(feature = "hydrate")]
+fn days_ahead_at_nine(now: i64, days: u32) -> i64 {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(now as f64));
+    date.set_date(date.get_date() + days);
+    date.set_hours(9);
+    date.set_minutes(0);
+    date.set_seconds(0);
+    date.set_milliseconds(0);
+    date.get_time() as i64
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn days_ahead_at_nine(now: i64, days: u32) -> i64 {
+    let midnight = now.div_euclid(86_400_000) * 86_400_000;
+    midnight + i64::from(days) * 86_400_000 + 9 * 3_600_000
+}
+
+/// Epoch ms of a `datetime-local` input's value ("2026-11-28T09:30"), read in the
+/// browser's zone; `None` when it is not a valid time.
+pub fn parse_local_date_time(value: &str) -> Option<i64> {
+    if value.len() < 16 {
+        return None;
+    }
+    #[cfg(feature = "hydrate")]
+    {
+        // Without a zone suffix the Date constructor reads a date-time as local time.
+        let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(value)).get_time();
+        (!at.is_nan()).then_some(at as i64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        None
+    }
+}
+
+/// A `datetime-local` value for `at` in the browser's zone (the custom snooze's default).
+pub fn local_date_time_value(at: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            date.get_full_year(),
+            date.get_month() + 1,
+            date.get_date(),
+            date.get_hours(),
+            date.get_minutes()
+        )
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = at;
+        String::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

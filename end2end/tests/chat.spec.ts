@@ -28,7 +28,7 @@ test("a shopper and an agent chat live in both directions", async ({ browser }) 
   const agent = await agentContext.newPage();
   const agentErrors = watchErrors(agent);
   await createOwner(agent);
-  await expect(agent.getByText("No tickets yet")).toBeVisible();
+  await expect(agent.getByText("No open tickets")).toBeVisible();
   // The live socket is up once the "Connecting…" notice is gone.
   await expect(agent.getByText(/^Connecting/)).toBeHidden();
 

@@ -3,19 +3,21 @@
 //! helpdesk as a generic error.
 
 use app::api::{
-    ssr::Backend, AgentProfile, ApiError, GeneralPage, HoursPage, InviteDetails, InviteLink,
-    NotificationsPage,
+    ssr::Backend, AgentProfile, ApiError, Assignee, GeneralPage, HoursPage, InviteDetails,
+    InviteLink, NotificationsPage, TicketAction,
 };
 use protocol::{
+    inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
     settings::{BusinessHours, Faq, FaqInput, GeneralSettings, Role, Team, WebChatSettings},
-    TicketSummary, TicketThread,
+    TicketThread,
 };
 
 use crate::{
     agent_auth::session_cookie,
     settings_api,
     state::AppState,
-    store::{FaqError, LoginError, StoreError, TeamError},
+    store::{Closer, FaqError, LoginError, StoreError, TeamError, WorkflowError},
+    workflow,
 };
 
 pub(crate) fn internal(error: StoreError) -> ApiError {
@@ -41,6 +43,19 @@ impl From<FaqError> for ApiError {
             FaqError::NotFound => ApiError::NotFound,
             FaqError::TooMany => ApiError::Invalid(error.to_string()),
             FaqError::Store(error) => internal(error),
+        }
+    }
+}
+
+impl From<WorkflowError> for ApiError {
+    fn from(error: WorkflowError) -> Self {
+        match error {
+            WorkflowError::NotFound => ApiError::NotFound,
+            WorkflowError::Closed => {
+                ApiError::Invalid("This ticket is closed; it cannot change any more.".into())
+            }
+            WorkflowError::Invalid(reason) => ApiError::Invalid(reason),
+            WorkflowError::Store(error) => internal(error),
         }
     }
 }
@@ -89,8 +104,64 @@ impl Backend for AppState {
         session_cookie(token, self.web.secure_cookies)
     }
 
-    async fn list_tickets(&self, agent: &AgentProfile) -> Result<Vec<TicketSummary>, ApiError> {
-        self.store.list_tickets(&agent.id).await.map_err(internal)
+    async fn inbox_page(
+        &self,
+        agent: &AgentProfile,
+        view: InboxView,
+        after: Option<PageCursor>,
+    ) -> Result<InboxPage, ApiError> {
+        let mut page = self
+            .store
+            .inbox_page(&agent.id, &view, after.as_ref())
+            .await
+            .map_err(internal)?;
+        page.waiting_alerts = self.settings.current().shop.general.waiting_alerts;
+        Ok(page)
+    }
+
+    async fn inbox_counts(&self, agent: &AgentProfile) -> Result<ViewCounts, ApiError> {
+        self.store.view_counts(&agent.id).await.map_err(internal)
+    }
+
+    async fn assignees(&self) -> Result<Vec<Assignee>, ApiError> {
+        let agents = self.store.active_agents().await.map_err(internal)?;
+        Ok(agents
+            .into_iter()
+            .map(|(id, name)| Assignee { id, name })
+            .collect())
+    }
+
+    async fn ticket_action(
+        &self,
+        agent: &AgentProfile,
+        id: &str,
+        action: TicketAction,
+    ) -> Result<(), ApiError> {
+        let name = agent.name.as_str();
+        match action {
+            TicketAction::Assign(assignee) => {
+                workflow::assign(self, name, id, assignee.as_deref()).await?
+            }
+            TicketAction::Snooze(until) => workflow::snooze(self, name, id, until).await?,
+            TicketAction::Wake => workflow::wake(self, name, id).await?,
+            TicketAction::Close => {
+                let closer = Closer::Agent {
+                    name: name.to_owned(),
+                };
+                workflow::close(self, id, &closer).await?
+            }
+            TicketAction::MarkUnread => {
+                if !self
+                    .store
+                    .mark_unread(&agent.id, id)
+                    .await
+                    .map_err(internal)?
+                {
+                    return Err(ApiError::NotFound);
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn ticket_thread(
@@ -112,7 +183,12 @@ impl Backend for AppState {
             .await
             .map_err(internal)?
             .ok_or(ApiError::NotFound)?;
-        Ok(TicketThread { ticket, messages })
+        let events = self.store.ticket_events(id).await.map_err(internal)?;
+        Ok(TicketThread {
+            ticket,
+            messages,
+            events,
+        })
     }
 
     async fn mark_read(&self, agent: &AgentProfile, id: &str, seq: i64) -> Result<(), ApiError> {

@@ -172,6 +172,13 @@ pub async fn post_message(
         .message_stored(&appended.customer_id, &appended.message)
         .await;
     telemetry::message_stored(peer.kind(), started.elapsed());
+    if !appended.events.is_empty() {
+        // Woken by the shopper, or assigned by the reply: shown in the agents' thread.
+        state
+            .fanout
+            .ticket_changed(&appended.message.conversation_id, &appended.events, None)
+            .await;
+    }
     if appended.created_ticket {
         state.worker.wake();
     }

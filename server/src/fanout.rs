@@ -10,7 +10,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use protocol::Message;
+use protocol::{inbox::TicketEvent, Message};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use tokio::sync::watch;
@@ -35,6 +35,14 @@ enum Notice {
         conversation_id: String,
         seq: i64,
         customer_id: String,
+    },
+    /// A ticket changed (assigned, snoozed, closed ...): reload its row and events.
+    Ticket {
+        node: String,
+        conversation_id: String,
+        event_ids: Vec<String>,
+        /// Set when the conversation ended: that shopper's widgets are told.
+        ended_for: Option<String>,
     },
     /// The merchant changed settings: reload them and tell the widgets.
     Settings { node: String },
@@ -86,6 +94,43 @@ impl Fanout {
             customer_id: customer_id.to_owned(),
         })
         .await;
+    }
+
+    /// A ticket changed outside a message (or besides one): tell the agents here and on
+    /// the other nodes, with the thread events it recorded; `ended_for` names the
+    /// shopper whose conversation just ended.
+    pub async fn ticket_changed(
+        &self,
+        conversation_id: &str,
+        events: &[TicketEvent],
+        ended_for: Option<&str>,
+    ) {
+        self.publish_ticket_change(conversation_id, events.to_vec(), ended_for);
+        self.publish_ticket(conversation_id).await;
+        self.notify(&Notice::Ticket {
+            node: self.node.to_string(),
+            conversation_id: conversation_id.to_owned(),
+            event_ids: events.iter().map(|event| event.id.clone()).collect(),
+            ended_for: ended_for.map(str::to_owned),
+        })
+        .await;
+    }
+
+    fn publish_ticket_change(
+        &self,
+        conversation_id: &str,
+        events: Vec<TicketEvent>,
+        ended_for: Option<&str>,
+    ) {
+        for event in events {
+            self.hub.publish(Event::TicketEvent(event));
+        }
+        if let Some(customer_id) = ended_for {
+            self.hub.publish(Event::Ended {
+                customer_id: customer_id.to_owned(),
+                conversation_id: conversation_id.to_owned(),
+            });
+        }
     }
 
     /// The merchant saved a settings change: reload them here, tell this node's widgets,
@@ -208,7 +253,29 @@ impl Fanout {
             return;
         };
         match notice {
-            Notice::Message { node, .. } | Notice::Settings { node } if *node == *self.node => {}
+            Notice::Message { node, .. }
+            | Notice::Ticket { node, .. }
+            | Notice::Settings { node }
+                if *node == *self.node => {}
+            Notice::Ticket {
+                conversation_id,
+                event_ids,
+                ended_for,
+                ..
+            } => {
+                let mut events = Vec::new();
+                for id in event_ids {
+                    match self.store.ticket_event(&id).await {
+                        Ok(Some(event)) => events.push(event),
+                        Ok(None) => {}
+                        Err(error) => {
+                            tracing::warn!(error = %error, "loading a notified ticket event failed");
+                        }
+                    }
+                }
+                self.publish_ticket_change(&conversation_id, events, ended_for.as_deref());
+                self.publish_ticket(&conversation_id).await;
+            }
             Notice::Settings { .. } => self.reload_settings().await,
             Notice::Message {
                 conversation_id,

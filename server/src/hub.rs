@@ -11,7 +11,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use protocol::{settings::WidgetSettings, Message, TicketSummary};
+use protocol::{inbox::TicketEvent, settings::WidgetSettings, Message, TicketSummary};
 use tokio::sync::broadcast;
 
 /// Events a slow socket may fall behind before it must catch up from the database.
@@ -34,6 +34,13 @@ pub enum Event {
     },
     /// A ticket's summary changed (agents only: it names assignees and read state).
     Ticket(TicketSummary),
+    /// Something happened to a ticket (agents only).
+    TicketEvent(TicketEvent),
+    /// A conversation of `customer_id` ended; their widgets show it read-only.
+    Ended {
+        customer_id: String,
+        conversation_id: String,
+    },
     /// Events may have been missed (a node lost its cross-node feed): catch up from the
     /// database. Sent to every topic by [`Hub::resync_everyone`].
     Resync,
@@ -47,7 +54,8 @@ pub fn audiences(event: &Event) -> Vec<Topic> {
         Event::Message { customer_id, .. } => {
             vec![Topic::Inbox, Topic::Shopper(customer_id.clone())]
         }
-        Event::Ticket(_) => vec![Topic::Inbox],
+        Event::Ticket(_) | Event::TicketEvent(_) => vec![Topic::Inbox],
+        Event::Ended { customer_id, .. } => vec![Topic::Shopper(customer_id.clone())],
         Event::Resync | Event::Settings(_) => Vec::new(),
     }
 }

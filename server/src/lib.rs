@@ -29,6 +29,7 @@ pub mod store;
 pub mod telemetry;
 pub mod widget_api;
 pub mod worker;
+pub mod workflow;
 pub mod ws;
 
 pub use config::Config;

@@ -110,7 +110,6 @@ impl Application {
             (Some(url), Some(from)) => Some(Mailer::new(url, from)?),
             _ => None,
         };
-        let worker = Worker::new(store.clone(), mailer, public_url.clone());
         let web = WebSettings {
             secure_cookies: public_url.starts_with("https://"),
             metrics_token: config.metrics_token.clone(),
@@ -129,6 +128,12 @@ impl Application {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let settings = Settings::load(store.clone()).await?;
         let fanout = Fanout::new(Hub::new(), store.clone(), settings.clone());
+        let worker = Worker::new(
+            store.clone(),
+            fanout.clone(),
+            mailer,
+            web.public_url.clone(),
+        );
         let feed = fanout
             .join_cluster(config.database_url.as_ref().map(Secret::expose))
             .await

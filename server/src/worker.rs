@@ -1,17 +1,18 @@
 //! The background worker every node runs: it claims due jobs from the database (see
 //! `store/jobs.rs` for why each runs once across nodes) and runs them, retrying
 //! failures with backoff. New-ticket emails are sent here, so SMTP trouble never slows
-//! or fails a shopper's message.
+//! or fails a shopper's message. Snoozed tickets are woken here too.
 
 use std::{sync::Arc, time::Duration};
 
 use tokio::sync::{watch, Notify};
 
 use crate::{
+    fanout::Fanout,
     ids::now_ms,
     mailer::{Email, Mailer},
-    store::{Job, Store, StoreError, NEW_TICKET_JOB},
-    telemetry,
+    store::{Job, Store, StoreError, WakeUp, NEW_TICKET_JOB, WAKE_TICKET_JOB},
+    telemetry, workflow,
 };
 
 /// How long a claimed job is ours before another node may take it over.
@@ -30,6 +31,8 @@ pub fn retry_delay_ms(attempts: i64) -> i64 {
 #[derive(Clone)]
 pub struct Worker {
     store: Store,
+    /// Announces what jobs change (woken tickets).
+    fanout: Fanout,
     mailer: Option<Mailer>,
     /// Where links in emails point (`https://chat.example`).
     public_url: String,
@@ -42,9 +45,10 @@ enum Outcome {
 }
 
 impl Worker {
-    pub fn new(store: Store, mailer: Option<Mailer>, public_url: String) -> Self {
+    pub fn new(store: Store, fanout: Fanout, mailer: Option<Mailer>, public_url: String) -> Self {
         Worker {
             store,
+            fanout,
             mailer,
             public_url,
             wake: Arc::new(Notify::new()),
@@ -107,6 +111,12 @@ impl Worker {
         telemetry::job_claimed(&job.kind, Duration::from_millis(lag));
         let outcome = match job.kind.as_str() {
             NEW_TICKET_JOB => self.new_ticket_email(&job).await,
+            WAKE_TICKET_JOB => match serde_json::from_str::<WakeUp>(&job.payload) {
+                Ok(wake) => workflow::wake_when_due(&self.store, &self.fanout, &wake)
+                    .await
+                    .map(Outcome::Done),
+                Err(error) => Ok(Outcome::Done(format!("skipped: bad payload: {error}"))),
+            },
             other => Ok(Outcome::Done(format!(
                 "skipped: unknown job kind {other:?}"
             ))),

@@ -27,7 +27,9 @@ use crate::{
     chat::{self, Peer},
     hub::{Event, Topic},
     state::AppState,
+    store::{Closer, WorkflowError},
     telemetry::SocketGauge,
+    workflow,
 };
 
 /// Per-socket read buffer. axum's default (128 KiB) makes an idle socket cost ~134 KB;
@@ -179,6 +181,14 @@ fn frame_for(event: &Event) -> Option<ServerFrame> {
         Event::Ticket(ticket) => Some(ServerFrame::Ticket {
             ticket: ticket.clone(),
         }),
+        Event::TicketEvent(event) => Some(ServerFrame::TicketEvent {
+            event: event.clone(),
+        }),
+        Event::Ended {
+            conversation_id, ..
+        } => Some(ServerFrame::Ended {
+            conversation_id: conversation_id.clone(),
+        }),
         Event::Resync => Some(ServerFrame::Resync),
         Event::Settings(settings) => Some(ServerFrame::Settings {
             settings: settings.clone(),
@@ -236,5 +246,24 @@ async fn handle_frame(state: &AppState, peer: &Peer, text: &str) -> Vec<ServerFr
             }
             Err(_) => vec![ServerFrame::ResumeRefused { conversation_id }],
         },
+        ClientFrame::EndChat { conversation_id } => {
+            let Peer::Shopper(customer) = peer else {
+                return vec![invalid_frame("agents close tickets from the helpdesk")];
+            };
+            let closer = Closer::Shopper {
+                customer_id: customer.id.clone(),
+            };
+            match workflow::close(state, &conversation_id, &closer).await {
+                // The shopper's other tabs hear it through the hub (repeats are harmless).
+                Ok(()) => vec![ServerFrame::Ended { conversation_id }],
+                Err(WorkflowError::NotFound) => {
+                    vec![ServerFrame::ResumeRefused { conversation_id }]
+                }
+                Err(error) => {
+                    tracing::error!(error = %error, "ending a chat failed");
+                    vec![invalid_frame("the chat could not be ended; try again")]
+                }
+            }
+        }
     }
 }

@@ -57,6 +57,9 @@ pub struct Chat {
     pub connected: RwSignal<bool>,
     pub open: RwSignal<bool>,
     pub unread: RwSignal<u32>,
+    /// The conversation was ended (by the team): the thread is read-only until the
+    /// shopper starts a new chat.
+    pub ended: RwSignal<bool>,
 }
 
 impl Chat {
@@ -85,6 +88,7 @@ impl Chat {
             connected: RwSignal::new(false),
             open: RwSignal::new(false),
             unread: RwSignal::new(0),
+            ended: RwSignal::new(false),
         }
     }
 
@@ -155,6 +159,15 @@ impl Chat {
         socket::send(&frame);
     }
 
+    /// Leaves an ended conversation: the next message starts a new ticket.
+    pub fn start_new_chat(self) {
+        self.conversation_id.set(None);
+        self.messages.set(Vec::new());
+        self.pending.update(|queue| queue.retain(|pending| pending.failed.is_none()));
+        self.ended.set(false);
+        self.focus_next.set_value(true);
+    }
+
     pub fn retry(self, client_id: &str) {
         let mut frame = None;
         self.pending.update(|queue| {
@@ -221,7 +234,10 @@ impl Chat {
                 detail,
             } => {
                 let text = match reason {
-                    RejectReason::Closed => "This chat has ended.".to_owned(),
+                    RejectReason::Closed => {
+                        self.ended.set(true);
+                        "This chat has ended.".to_owned()
+                    }
                     RejectReason::ChatDisabled => {
                         // Fresher than our settings (a frame may have been missed offline).
                         self.settings
@@ -244,7 +260,15 @@ impl Chat {
                 self.apply_settings(settings);
                 None
             }
-            ServerFrame::Ticket { .. } | ServerFrame::ResumeRefused { .. } => None,
+            ServerFrame::Ended { conversation_id } => {
+                if self.conversation_id.get_untracked().as_deref() == Some(&conversation_id) {
+                    self.ended.set(true);
+                }
+                None
+            }
+            ServerFrame::Ticket { .. }
+            | ServerFrame::TicketEvent { .. }
+            | ServerFrame::ResumeRefused { .. } => None,
         }
     }
 

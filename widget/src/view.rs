@@ -103,6 +103,8 @@ fn Footer(chat: Chat) -> impl IntoView {
             view! { <ChatOff chat /> }.into_any()
         } else if chat.phase.get() == Phase::LoginRequired {
             view! { <LoginPrompt chat /> }.into_any()
+        } else if chat.ended.get() {
+            view! { <ChatEnded chat /> }.into_any()
         } else {
             view! { <Composer chat /> }.into_any()
         }
@@ -129,6 +131,19 @@ fn ChatOff(chat: Chat) -> impl IntoView {
         <p class="off" role="status" tabindex="-1" node_ref=notice>
             "Chat is not available right now."
         </p>
+    }
+}
+
+/// The conversation is over: say so, and offer a new one.
+#[component]
+fn ChatEnded(chat: Chat) -> impl IntoView {
+    view! {
+        <div class="ended" role="status">
+            <p>"This chat has ended."</p>
+            <button type="button" class="button" on:click=move |_| chat.start_new_chat()>
+                "Start a new chat"
+            </button>
+        </div>
     }
 }
 

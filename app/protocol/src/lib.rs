@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "browser")]
 pub mod browser;
+pub mod inbox;
 pub mod settings;
 pub mod thread;
 
@@ -54,7 +55,7 @@ pub enum Channel {
 }
 
 /// Where a ticket is in its life.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
     Open,
@@ -116,6 +117,12 @@ pub struct TicketSummary {
     pub last_shopper_seq: i64,
     /// How far the agent who asked has read; live updates carry `None` (the client keeps its own).
     pub read_seq: Option<i64>,
+    /// Since when the shopper has waited for a reply (their oldest unanswered message).
+    #[serde(default)]
+    pub waiting_since: Option<i64>,
+    /// A snoozed ticket wakes up then.
+    #[serde(default)]
+    pub snoozed_until: Option<i64>,
 }
 
 impl TicketSummary {
@@ -130,6 +137,8 @@ impl TicketSummary {
 pub struct TicketThread {
     pub ticket: TicketSummary,
     pub messages: Vec<Message>,
+    /// Assignments, snoozes, closing: shown between the messages by time.
+    pub events: Vec<inbox::TicketEvent>,
 }
 
 /// What the widget sends to open a session: the identity the theme signed.
@@ -187,6 +196,8 @@ pub enum ClientFrame {
         conversation_id: String,
         after_seq: i64,
     },
+    /// The shopper ends their chat for good (shoppers only).
+    EndChat { conversation_id: String },
 }
 
 /// Why the server refused a frame.
@@ -223,6 +234,11 @@ pub enum ServerFrame {
     Message { message: Message },
     /// A ticket changed (agents only).
     Ticket { ticket: TicketSummary },
+    /// Something happened to a ticket: assigned, snoozed, closed ... (agents only).
+    TicketEvent { event: inbox::TicketEvent },
+    /// The conversation has ended (closed by an agent, or by the shopper elsewhere);
+    /// the next message starts a new one.
+    Ended { conversation_id: String },
     /// A resume request named a conversation you cannot see.
     ResumeRefused { conversation_id: String },
     /// You fell behind the live stream; fetch what you missed by `Resume`.
@@ -266,6 +282,8 @@ mod tests {
             last_seq: 3,
             last_shopper_seq: 2,
             read_seq: None,
+            waiting_since: None,
+            snoozed_until: None,
         };
         assert!(ticket.is_unread());
         ticket.read_seq = Some(2);

@@ -10,6 +10,8 @@ pub const MAX_AWAY_CHARS: usize = 1000;
 /// How long the previous identity secret keeps working after a rotation.
 pub const SECRET_GRACE_HOURS: i64 = 24;
 pub const MAX_STORE_NAME_CHARS: usize = 80;
+/// Longest waiting-time threshold, in minutes (a day).
+pub const MAX_WAIT_ALERT_MINUTES: u32 = 1440;
 pub const MAX_URL_CHARS: usize = 500;
 pub const MAX_ORIGINS: usize = 20;
 pub const MAX_FAQ_QUESTION_CHARS: usize = 200;
@@ -101,6 +103,47 @@ pub struct GeneralSettings {
     /// Shown to the shopper before their first message; empty when not set.
     pub privacy_policy_url: String,
     pub terms_of_service_url: String,
+    /// When the inbox turns a shopper's wait amber, then red.
+    #[serde(default)]
+    pub waiting_alerts: WaitingAlerts,
+}
+
+/// Minutes a shopper may wait for a reply before the inbox shows it amber (`warn`) and
+/// red (`alert`): every 3 to 5 minutes is the check-in rhythm live chat calls for.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaitingAlerts {
+    pub warn_minutes: u32,
+    pub alert_minutes: u32,
+}
+
+impl Default for WaitingAlerts {
+    fn default() -> Self {
+        WaitingAlerts {
+            warn_minutes: 3,
+            alert_minutes: 5,
+        }
+    }
+}
+
+/// How long a shopper has been waiting, as the inbox colours it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitLevel {
+    Fine,
+    Warn,
+    Alert,
+}
+
+impl WaitingAlerts {
+    pub fn level(&self, waited_ms: i64) -> WaitLevel {
+        let minutes = waited_ms / 60_000;
+        if minutes >= i64::from(self.alert_minutes) {
+            WaitLevel::Alert
+        } else if minutes >= i64::from(self.warn_minutes) {
+            WaitLevel::Warn
+        } else {
+            WaitLevel::Fine
+        }
+    }
 }
 
 impl Default for GeneralSettings {
@@ -112,6 +155,7 @@ impl Default for GeneralSettings {
             allowed_origins: Vec::new(),
             privacy_policy_url: String::new(),
             terms_of_service_url: String::new(),
+            waiting_alerts: WaitingAlerts::default(),
         }
     }
 }
@@ -453,6 +497,24 @@ impl GeneralSettings {
         };
         let privacy_policy_url = link("privacy_policy_url", &self.privacy_policy_url);
         let terms_of_service_url = link("terms_of_service_url", &self.terms_of_service_url);
+        let alerts = self.waiting_alerts;
+        if !(1..=MAX_WAIT_ALERT_MINUTES).contains(&alerts.warn_minutes) {
+            errors.push(FieldError::new(
+                "waiting_alerts.warn_minutes",
+                format!("Use 1 to {MAX_WAIT_ALERT_MINUTES} minutes."),
+            ));
+        }
+        if !(1..=MAX_WAIT_ALERT_MINUTES).contains(&alerts.alert_minutes) {
+            errors.push(FieldError::new(
+                "waiting_alerts.alert_minutes",
+                format!("Use 1 to {MAX_WAIT_ALERT_MINUTES} minutes."),
+            ));
+        } else if alerts.alert_minutes <= alerts.warn_minutes {
+            errors.push(FieldError::new(
+                "waiting_alerts.alert_minutes",
+                "Make red come after amber.",
+            ));
+        }
         if errors.is_empty() {
             Ok(GeneralSettings {
                 store_name,
@@ -461,6 +523,7 @@ impl GeneralSettings {
                 allowed_origins,
                 privacy_policy_url,
                 terms_of_service_url,
+                waiting_alerts: alerts,
             })
         } else {
             Err(errors)

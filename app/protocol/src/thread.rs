@@ -2,7 +2,7 @@
 //! messages into a thread without duplicates, spotting gaps, and keeping the inbox
 //! list sorted. Pure functions over plain vectors, so both front-ends use one tested copy.
 
-use crate::{Message, TicketSummary};
+use crate::{inbox::InboxView, Message, TicketSummary};
 
 /// What happened when a message was offered to a thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,18 +41,28 @@ pub fn reconnect_delay_ms(attempt: u32, jitter_ms: u64) -> u64 {
     (500u64 << attempt.min(5)).min(15_000) + jitter_ms
 }
 
-/// Puts `ticket` into the inbox list (replacing its older version) and keeps the list
-/// sorted by latest activity. A live update carries no read state: the known one is kept.
-pub fn merge_ticket(list: &mut Vec<TicketSummary>, mut ticket: TicketSummary) {
+/// Puts `ticket` into the inbox list of `view` (replacing its older version, or
+/// dropping it when it no longer belongs there) and keeps the list in the view's order.
+/// A live update carries no read state: the known one is kept.
+pub fn merge_ticket(
+    list: &mut Vec<TicketSummary>,
+    mut ticket: TicketSummary,
+    view: &InboxView,
+    agent_id: &str,
+) {
     if let Some(index) = list.iter().position(|held| held.id == ticket.id) {
         let held = list.remove(index);
         if ticket.read_seq.is_none() {
             ticket.read_seq = held.read_seq;
         }
     }
+    if !view.shows(&ticket, agent_id) {
+        return;
+    }
+    let key = view.sort_key(&ticket);
     let index = list
         .iter()
-        .position(|held| (held.last_activity_at, &held.id) < (ticket.last_activity_at, &ticket.id))
+        .position(|held| view.sort_key(held) > key)
         .unwrap_or(list.len());
     list.insert(index, ticket);
 }
@@ -90,6 +100,8 @@ mod tests {
             last_seq: 1,
             last_shopper_seq: 1,
             read_seq,
+            waiting_since: None,
+            snoozed_until: None,
         }
     }
 
@@ -128,14 +140,28 @@ mod tests {
 
     #[test]
     fn tickets_move_to_the_top_and_keep_known_read_state() {
+        let view = InboxView::default();
         let mut list = vec![ticket("a", 30, Some(1)), ticket("b", 20, Some(1))];
-        merge_ticket(&mut list, ticket("b", 40, None));
+        merge_ticket(&mut list, ticket("b", 40, None), &view, "olga");
         assert_eq!(list[0].id, "b");
         assert_eq!(list[0].read_seq, Some(1));
-        merge_ticket(&mut list, ticket("c", 10, None));
+        merge_ticket(&mut list, ticket("c", 10, None), &view, "olga");
         assert_eq!(
             list.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
             ["b", "a", "c"]
+        );
+    }
+
+    #[test]
+    fn a_ticket_that_leaves_the_view_leaves_the_list() {
+        let view = InboxView::default();
+        let mut list = vec![ticket("a", 30, Some(1)), ticket("b", 20, Some(1))];
+        let mut closed = ticket("a", 50, None);
+        closed.status = TicketStatus::Closed;
+        merge_ticket(&mut list, closed, &view, "olga");
+        assert_eq!(
+            list.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
+            ["b"]
         );
     }
 }

@@ -1,38 +1,109 @@
-//! The inbox layout: navigation rail with the live unread badge, the ticket list, and
-//! the ticket pane (the nested route).
+//! The inbox layout: navigation rail with the live unread badge, the views (Open /
+//! Snoozed / Closed crossed with Mine / Unassigned / All, with live counts), the ticket
+//! list, and the ticket pane (the nested route). The view lives in the URL's query, so
+//! it survives reloads and opening tickets.
 
 use std::time::Duration;
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
-use leptos_router::{components::Outlet, hooks::use_location};
-use protocol::TicketSummary;
+use leptos_router::{
+    components::Outlet,
+    hooks::{use_location, use_query_map},
+};
+use protocol::{
+    inbox::{InboxView, Scope, SortOrder},
+    settings::WaitLevel,
+    TicketStatus, TicketSummary,
+};
 
 use super::{
     icons::ChannelIcon,
     rail::{Rail, Section},
+    shortcuts::{self, ShortcutHelp},
     ErrorNote,
 };
 use crate::{
-    api::{current_agent, list_tickets},
+    api::{current_agent, inbox_counts, load_inbox},
     inbox::Inbox,
     live,
     time::{now_ms, relative},
 };
 
+/// How long after a live change the counts are fetched again (changes often come in bursts).
+const COUNTS_REFRESH: Duration = Duration::from_millis(400);
+
+/// The view named by the URL query; anything missing or unknown takes the default.
+fn view_from_query(
+    status: Option<String>,
+    scope: Option<String>,
+    sort: Option<String>,
+) -> InboxView {
+    let default = InboxView::default();
+    InboxView {
+        status: status
+            .as_deref()
+            .and_then(TicketStatus::parse)
+            .unwrap_or(default.status),
+        scope: scope
+            .as_deref()
+            .and_then(Scope::parse)
+            .unwrap_or(default.scope),
+        sort: sort
+            .as_deref()
+            .and_then(SortOrder::parse)
+            .unwrap_or(default.sort),
+    }
+}
+
 #[component]
 pub fn InboxLayout() -> impl IntoView {
     let inbox = Inbox::new();
     provide_context(inbox);
+    let query = use_query_map();
+    let view = Memo::new(move |_| {
+        query.with(|query| {
+            view_from_query(query.get("status"), query.get("scope"), query.get("sort"))
+        })
+    });
     let agent = Resource::new(|| (), |_| current_agent());
-    let tickets = Resource::new(|| (), |_| list_tickets());
-    let unread = Memo::new(move |_| inbox.unread_count());
+    let page = Resource::new(move || view.get(), |view| load_inbox(view, None));
+    let unread = Memo::new(move |_| inbox.unread_count().max(0) as usize);
+    let help_open = RwSignal::new(false);
+
+    Effect::new(move |_| {
+        if let Some(Ok(agent)) = agent.get() {
+            inbox.agent_id.set(agent.id);
+        }
+    });
 
     // Browser only: effects do not run during server rendering.
     Effect::new(move |_| {
         live::start(inbox);
         inbox.now.set(now_ms());
-        let _ = set_interval_with_handle(move || inbox.now.set(now_ms()), Duration::from_secs(30));
+        let _ = set_interval_with_handle(move || inbox.now.set(now_ms()), Duration::from_secs(15));
+        shortcuts::listen(help_open);
+    });
+
+    // Live changes may move counts: fetch them again, once per burst.
+    let refresh_pending = StoredValue::new(false);
+    Effect::new(move |first: Option<()>| {
+        inbox.counts_stale.track();
+        if first.is_none() || refresh_pending.get_value() {
+            return;
+        }
+        refresh_pending.set_value(true);
+        set_timeout(
+            move || {
+                refresh_pending.set_value(false);
+                spawn_local(async move {
+                    if let Ok(counts) = inbox_counts().await {
+                        inbox.counts.set(counts);
+                    }
+                });
+            },
+            COUNTS_REFRESH,
+        );
     });
 
     view! {
@@ -52,15 +123,24 @@ pub fn InboxLayout() -> impl IntoView {
                             count => format!("{count} unread"),
                         }}
                     </span>
+                    <button
+                        type="button"
+                        class="icon-button"
+                        aria-label="Keyboard shortcuts"
+                        title="Keyboard shortcuts (?)"
+                        on:click=move |_| help_open.set(true)
+                    >"?"</button>
                 </header>
+                <ViewPicker view />
                 <Show when=move || !inbox.connected.get()>
                     <p class="offline" role="status">"Connecting… new messages appear when the connection is back."</p>
                 </Show>
                 <Suspense fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
                     {move || Suspend::new(async move {
-                        match tickets.await {
-                            Ok(list) => {
-                                inbox.seed_tickets(list);
+                        let shown = view.get_untracked();
+                        match page.await {
+                            Ok(page) => {
+                                inbox.show_page(shown, page);
                                 view! { <TicketList /> }.into_any()
                             }
                             Err(error) => view! { <ErrorNote error /> }.into_any(),
@@ -71,6 +151,86 @@ pub fn InboxLayout() -> impl IntoView {
             <main class="ticket-pane">
                 <Outlet />
             </main>
+        </div>
+        <ShortcutHelp open=help_open />
+    }
+}
+
+/// The status tabs, the scope switch (with counts) and the sort order.
+#[component]
+fn ViewPicker(view: Memo<InboxView>) -> impl IntoView {
+    let inbox = expect_context::<Inbox>();
+    let location = use_location();
+    // Links keep the open ticket, so changing the view does not close it.
+    let href = move |next: InboxView| format!("{}?{}", location.pathname.get(), next.to_query());
+    let status_tab = move |status: TicketStatus, label: &'static str| {
+        let target = move || InboxView {
+            status,
+            ..view.get()
+        };
+        let current = move || view.get().status == status;
+        view! {
+            <a
+                class="view-tab"
+                class:current=current
+                aria-current=move || current().then_some("page")
+                href=move || href(target())
+            >
+                {label}
+                {move || {
+                    let scope = view.get().scope;
+                    inbox.counts.get().of(status, scope).map(|count| view! {
+                        <span class="view-count">{count}</span>
+                    })
+                }}
+            </a>
+        }
+    };
+    let scope_link = move |scope: Scope| {
+        let target = move || InboxView {
+            scope,
+            ..view.get()
+        };
+        let current = move || view.get().scope == scope;
+        view! {
+            <a
+                class="scope"
+                class:current=current
+                aria-current=move || current().then_some("page")
+                href=move || href(target())
+            >
+                {scope.label()}
+                {move || {
+                    let status = view.get().status;
+                    inbox.counts.get().of(status, scope).map(|count| view! {
+                        <span class="view-count">{count}</span>
+                    })
+                }}
+            </a>
+        }
+    };
+    let navigate = leptos_router::hooks::use_navigate();
+    view! {
+        <nav class="views" aria-label="Ticket status">
+            {status_tab(TicketStatus::Open, "Open")}
+            {status_tab(TicketStatus::Snoozed, "Snoozed")}
+            {status_tab(TicketStatus::Closed, "Closed")}
+        </nav>
+        <div class="view-controls">
+            <nav class="scopes" aria-label="Whose tickets">
+                {Scope::ALL.into_iter().map(scope_link).collect_view()}
+            </nav>
+            <label class="sort">
+                <span class="sr-only">"Sort tickets"</span>
+                <select on:change=move |event| {
+                    let sort = SortOrder::parse(&event_target_value(&event)).unwrap_or_default();
+                    let next = InboxView { sort, ..view.get_untracked() };
+                    navigate(&format!("{}?{}", location.pathname.get_untracked(), next.to_query()), Default::default());
+                }>
+                    <option value="activity" selected=move || view.get().sort == SortOrder::Activity>"Latest activity"</option>
+                    <option value="waiting" selected=move || view.get().sort == SortOrder::Waiting>"Longest waiting"</option>
+                </select>
+            </label>
         </div>
     }
 }
@@ -86,21 +246,36 @@ fn TicketList() -> impl IntoView {
             .strip_prefix("/inbox/")
             .map(str::to_owned)
     });
+    let loading_more = RwSignal::new(false);
+    let load_more = move |_| {
+        let Some(after) = inbox.next.get_untracked() else {
+            return;
+        };
+        loading_more.set(true);
+        spawn_local(async move {
+            if let Ok(page) = load_inbox(inbox.view.get_untracked(), Some(after)).await {
+                inbox.append_page(page);
+            }
+            loading_more.set(false);
+        });
+    };
     view! {
         <Show
             when=move || inbox.tickets.with(|tickets| !tickets.is_empty())
-            fallback=|| view! {
-                <div class="empty">
-                    <p class="empty-title">"No tickets yet"</p>
-                    <p class="muted">"When a shopper writes in the chat, the ticket appears here right away."</p>
-                </div>
-            }
+            fallback=move || view! { <EmptyView /> }
         >
             <ul class="tickets" role="list">
                 <For
                     each=move || inbox.tickets.get()
                     key=|ticket| {
-                        (ticket.id.clone(), ticket.last_seq, ticket.read_seq, ticket.assignee_id.clone())
+                        (
+                            ticket.id.clone(),
+                            ticket.last_seq,
+                            ticket.read_seq,
+                            ticket.assignee_id.clone(),
+                            ticket.status,
+                            ticket.waiting_since,
+                        )
                     }
                     let:ticket
                 >
@@ -113,7 +288,45 @@ fn TicketList() -> impl IntoView {
                     />
                 </For>
             </ul>
+            <Show when=move || inbox.next.with(Option::is_some)>
+                <button type="button" class="load-more" on:click=load_more disabled=loading_more>
+                    {move || if loading_more.get() { "Loading…" } else { "Show more tickets" }}
+                </button>
+            </Show>
         </Show>
+    }
+}
+
+#[component]
+fn EmptyView() -> impl IntoView {
+    let inbox = expect_context::<Inbox>();
+    let text = move || {
+        let view = inbox.view.get();
+        match (view.status, view.scope) {
+            (TicketStatus::Open, Scope::Mine) => (
+                "Nothing assigned to you",
+                "Tickets you reply to, or that are assigned to you, show up here.",
+            ),
+            (TicketStatus::Open, Scope::Unassigned) => (
+                "Every open ticket has an owner",
+                "New chats appear here until someone replies or takes them.",
+            ),
+            (TicketStatus::Open, Scope::All) => (
+                "No open tickets",
+                "When a shopper writes in the chat, the ticket appears here right away.",
+            ),
+            (TicketStatus::Snoozed, _) => (
+                "No snoozed tickets",
+                "Snoozed tickets wait here until their time comes or the shopper writes.",
+            ),
+            (TicketStatus::Closed, _) => ("No closed tickets", "Closed tickets are kept here."),
+        }
+    };
+    view! {
+        <div class="empty">
+            <p class="empty-title">{move || text().0}</p>
+            <p class="muted">{move || text().1}</p>
+        </div>
     }
 }
 
@@ -123,10 +336,14 @@ fn TicketRow(ticket: TicketSummary, selected: Signal<bool>) -> impl IntoView {
     let unread = ticket.is_unread();
     let at = ticket.last_activity_at;
     let assignee = ticket.assignee_name.clone();
+    let query = inbox.view.get_untracked().to_query();
+    let waiting_since = (ticket.status == TicketStatus::Open)
+        .then_some(ticket.waiting_since)
+        .flatten();
     view! {
         <li>
             <a
-                href=format!("/inbox/{}", ticket.id)
+                href=format!("/inbox/{}?{query}", ticket.id)
                 class="ticket-row"
                 class:unread=unread
                 class:selected=move || selected.get()
@@ -142,6 +359,7 @@ fn TicketRow(ticket: TicketSummary, selected: Signal<bool>) -> impl IntoView {
                     <span class="preview">{ticket.preview.clone()}</span>
                 </span>
                 {unread.then(|| view! { <span class="sr-only">", unread"</span> })}
+                {waiting_since.map(|since| view! { <WaitingBadge since /> })}
                 {assignee.map(|name| view! {
                     <span class="avatar small" title=format!("Assigned to {name}")>{initials(&name)}</span>
                 })}
@@ -150,12 +368,33 @@ fn TicketRow(ticket: TicketSummary, selected: Signal<bool>) -> impl IntoView {
     }
 }
 
+/// How long the shopper has waited for a reply, amber then red (Settings → General).
+#[component]
+pub fn WaitingBadge(since: i64) -> impl IntoView {
+    let inbox = expect_context::<Inbox>();
+    let level = move || {
+        let waited = inbox.now.get() - since;
+        inbox.waiting_alerts.get().level(waited)
+    };
+    view! {
+        <span
+            class="waiting"
+            class:warn=move || level() == WaitLevel::Warn
+            class:alert=move || level() == WaitLevel::Alert
+            title="Time the shopper has waited for a reply"
+        >
+            <span class="sr-only">"Waiting "</span>
+            {move || relative(since, inbox.now.get())}
+        </span>
+    }
+}
+
 #[component]
 pub fn NoTicketSelected() -> impl IntoView {
     view! {
         <div class="empty center">
             <p class="empty-title">"Pick a ticket"</p>
-            <p class="muted">"Choose a conversation from the list to read it and reply."</p>
+            <p class="muted">"Choose a conversation from the list to read it and reply. Press ? for keyboard shortcuts."</p>
         </div>
     }
 }

@@ -8,7 +8,9 @@ mod inbox;
 mod invite;
 mod rail;
 mod settings;
+mod shortcuts;
 mod ticket;
+mod ticket_actions;
 
 pub use auth::{LoginPage, SetupPage};
 pub use inbox::{InboxLayout, NoTicketSelected};

@@ -1,11 +1,18 @@
-//! The ticket view: header, the live thread, and the reply composer.
+//! The ticket view: header with the ticket's actions, the live thread (messages and
+//! ticket events by time), and the reply composer.
 
 use leptos::{ev::KeyboardEvent, html, prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use protocol::{AuthorKind, ClientFrame, Message, TicketStatus};
+use protocol::{inbox::TicketEvent, AuthorKind, ClientFrame, Message, TicketStatus, TicketSummary};
 
-use super::{icons::ChannelIcon, inbox::initials, settings::LocalTime, ErrorNote};
+use super::{
+    icons::ChannelIcon,
+    inbox::{initials, WaitingBadge},
+    settings::LocalTime,
+    ticket_actions::TicketActions,
+    ErrorNote,
+};
 use crate::{
     api::{load_ticket, mark_read},
     inbox::{Inbox, PendingReply},
@@ -25,7 +32,7 @@ pub fn TicketPage() -> impl IntoView {
                 match thread.await {
                     Ok(thread) => {
                         let id = thread.ticket.id.clone();
-                        inbox.seed_thread(thread.ticket, thread.messages);
+                        inbox.seed_thread(thread.ticket, thread.messages, thread.events);
                         view! { <Conversation id /> }.into_any()
                     }
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
@@ -35,15 +42,38 @@ pub fn TicketPage() -> impl IntoView {
     }
 }
 
+/// One entry of the thread: a message, or something that happened to the ticket.
+#[derive(Clone, PartialEq)]
+enum ThreadItem {
+    Message(Message),
+    Event(TicketEvent),
+}
+
+impl ThreadItem {
+    fn at(&self) -> i64 {
+        match self {
+            ThreadItem::Message(message) => message.created_at,
+            ThreadItem::Event(event) => event.at,
+        }
+    }
+
+    fn key(&self) -> String {
+        match self {
+            ThreadItem::Message(message) => format!("m{}", message.seq),
+            ThreadItem::Event(event) => format!("e{}", event.id),
+        }
+    }
+}
+
 #[component]
 fn Conversation(id: String) -> impl IntoView {
     let inbox = expect_context::<Inbox>();
     let ticket = {
         let id = id.clone();
         Memo::new(move |_| {
-            inbox
-                .tickets
-                .with(|tickets| tickets.iter().find(|ticket| ticket.id == id).cloned())
+            inbox.opened.track();
+            inbox.tickets.track();
+            inbox.ticket(&id)
         })
     };
     let messages = {
@@ -52,6 +82,29 @@ fn Conversation(id: String) -> impl IntoView {
             inbox
                 .threads
                 .with(|threads| threads.get(&id).cloned().unwrap_or_default())
+        })
+    };
+    let items = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            let mut items: Vec<ThreadItem> = messages
+                .get()
+                .into_iter()
+                .map(ThreadItem::Message)
+                .collect();
+            inbox.events.with(|events| {
+                items.extend(
+                    events
+                        .get(&id)
+                        .into_iter()
+                        .flatten()
+                        .cloned()
+                        .map(ThreadItem::Event),
+                );
+            });
+            // Stable: a message and an event in the same millisecond keep message first.
+            items.sort_by_key(ThreadItem::at);
+            items
         })
     };
     let pending = {
@@ -68,11 +121,12 @@ fn Conversation(id: String) -> impl IntoView {
     };
     let log_ref = NodeRef::<html::Ol>::new();
 
-    // Keep the newest message in view and mark what is on screen as read.
+    // Keep the newest entry in view and mark what is on screen as read.
     {
         let id = id.clone();
         Effect::new(move |_| {
             let last_seq = messages.with(|thread| thread.last().map_or(0, |m| m.seq));
+            items.track();
             pending.track();
             if let Some(log) = log_ref.get() {
                 log.set_scroll_top(log.scroll_height());
@@ -101,26 +155,13 @@ fn Conversation(id: String) -> impl IntoView {
     };
     let closed =
         move || ticket.with(|t| t.as_ref().is_some_and(|t| t.status == TicketStatus::Closed));
+    let last_shopper_seq =
+        Signal::derive(move || ticket.with(|t| t.as_ref().map_or(0, |t| t.last_shopper_seq)));
 
     view! {
         <Title text=name />
         <article class="conversation" aria-labelledby="conversation-title">
-            <header class="conversation-head">
-                {move || ticket.get().map(|ticket| view! {
-                    <ChannelIcon channel=ticket.channel />
-                    <div class="who">
-                        <h2 id="conversation-title">{ticket.customer_name.clone()}</h2>
-                        <span class="muted">{ticket.customer_email.clone()}</span>
-                    </div>
-                    <span class=format!("status {}", ticket.status.as_str())>{status_label(ticket.status)}</span>
-                    <span class="assignee">
-                        {match ticket.assignee_name.clone() {
-                            Some(name) => format!("Assigned to {name}"),
-                            None => "Unassigned".to_owned(),
-                        }}
-                    </span>
-                })}
-            </header>
+            {move || ticket.get().map(|ticket| view! { <ConversationHead ticket /> })}
             <ol
                 class="thread"
                 node_ref=log_ref
@@ -128,8 +169,11 @@ fn Conversation(id: String) -> impl IntoView {
                 aria-live="polite"
                 aria-label=move || format!("Conversation with {}", name())
             >
-                <For each=move || messages.get() key=|message| message.seq let:message>
-                    <MessageItem message />
+                <For each=move || items.get() key=ThreadItem::key let:item>
+                    {match item {
+                        ThreadItem::Message(message) => view! { <MessageItem message /> }.into_any(),
+                        ThreadItem::Event(event) => view! { <EventItem event /> }.into_any(),
+                    }}
                 </For>
                 <For each=move || pending.get() key=|reply| (reply.client_id.clone(), reply.failed.clone()) let:reply>
                     <PendingItem reply />
@@ -137,15 +181,40 @@ fn Conversation(id: String) -> impl IntoView {
             </ol>
             <Show
                 when=move || !closed()
-                fallback=|| view! { <p class="ended">"This conversation has ended. The shopper can start a new chat."</p> }
+                fallback=|| view! { <p class="ended">"This ticket is closed. The shopper's next message starts a new ticket."</p> }
             >
-                <Composer conversation_id=id.clone() name=Signal::derive(name) />
+                <Composer conversation_id=id.clone() name=Signal::derive(name) last_shopper_seq />
             </Show>
         </article>
     }
 }
 
-fn status_label(status: TicketStatus) -> &'static str {
+#[component]
+fn ConversationHead(ticket: TicketSummary) -> impl IntoView {
+    let waiting = (ticket.status == TicketStatus::Open)
+        .then_some(ticket.waiting_since)
+        .flatten();
+    let snoozed_until = (ticket.status == TicketStatus::Snoozed)
+        .then_some(ticket.snoozed_until)
+        .flatten();
+    view! {
+        <header class="conversation-head">
+            <ChannelIcon channel=ticket.channel />
+            <div class="who">
+                <h2 id="conversation-title">{ticket.customer_name.clone()}</h2>
+                <span class="muted">{ticket.customer_email.clone()}</span>
+            </div>
+            <span class=format!("status {}", ticket.status.as_str())>{status_label(ticket.status)}</span>
+            {snoozed_until.map(|at| view! {
+                <span class="muted snoozed-until">"until " <LocalTime at /></span>
+            })}
+            {waiting.map(|since| view! { <WaitingBadge since /> })}
+            <TicketActions ticket />
+        </header>
+    }
+}
+
+pub fn status_label(status: TicketStatus) -> &'static str {
     match status {
         TicketStatus::Open => "Open",
         TicketStatus::Snoozed => "Snoozed",
@@ -157,10 +226,10 @@ fn status_label(status: TicketStatus) -> &'static str {
 fn MessageItem(message: Message) -> impl IntoView {
     let at = message.created_at;
     let back_at = message.back_at;
-    let side = match message.author_kind {
-        AuthorKind::Shopper => "msg incoming",
-        AuthorKind::Agent => "msg outgoing",
-        AuthorKind::System => "msg automated",
+    let (side, label) = match message.author_kind {
+        AuthorKind::Shopper => ("msg incoming", None),
+        AuthorKind::Agent => ("msg outgoing", None),
+        AuthorKind::System => ("msg automated", Some("Automated")),
     };
     view! {
         <li class=side>
@@ -169,6 +238,7 @@ fn MessageItem(message: Message) -> impl IntoView {
                 <p class="bubble">{message.body}</p>
                 <p class="meta">
                     <span class="author">{message.author_name}</span>
+                    {label.map(|label| view! { " · " <span class="tag">{label}</span> })}
                     " · "
                     <ClockTime at />
                 </p>
@@ -176,6 +246,25 @@ fn MessageItem(message: Message) -> impl IntoView {
                     <p class="meta">"Away message · team back " <LocalTime at=back_at /></p>
                 })}
             </div>
+        </li>
+    }
+}
+
+#[component]
+fn EventItem(event: TicketEvent) -> impl IntoView {
+    let at = event.at;
+    let until = match event.kind {
+        protocol::inbox::TicketEventKind::Snoozed { until } => Some(until),
+        _ => None,
+    };
+    view! {
+        <li class="event">
+            <p>
+                {event.describe()}
+                {until.map(|until| view! { " " <LocalTime at=until /> })}
+                " · "
+                <ClockTime at />
+            </p>
         </li>
     }
 }
@@ -211,30 +300,76 @@ fn PendingItem(reply: PendingReply) -> impl IntoView {
     }
 }
 
+/// Emojis offered by the composer's picker.
+const EMOJIS: &[&str] = &[
+    "😀", "😊", "🙂", "😉", "😍", "🤩", "😅", "😂", "🙏", "👍", "👌", "👏", "🙌", "💪", "🎉", "✨",
+    "❤️", "💙", "💚", "🔥", "⭐", "✅", "❌", "⚠️", "📦", "🚚", "🛍️", "🎁", "💳", "🧾", "📅", "⏰",
+    "📧", "📞", "💬", "🤔", "😢", "😮", "👋", "🌟",
+];
+
 #[component]
-fn Composer(conversation_id: String, name: Signal<String>) -> impl IntoView {
+fn Composer(
+    conversation_id: String,
+    name: Signal<String>,
+    last_shopper_seq: Signal<i64>,
+) -> impl IntoView {
     let inbox = expect_context::<Inbox>();
     let (body, set_body) = signal(String::new());
-    let send = move || {
-        let text = body.get_untracked();
-        if text.trim().is_empty() {
-            return;
+    let textarea = NodeRef::<html::Textarea>::new();
+    let emoji_open = RwSignal::new(false);
+    // The shopper's latest message when the agent started typing: if they write again
+    // before the reply goes out, the agent is asked to look first.
+    let typing_from = StoredValue::new(None::<i64>);
+    let newer_warning = RwSignal::new(false);
+
+    let send_now = {
+        let conversation_id = conversation_id.clone();
+        move || {
+            let text = body.get_untracked();
+            if text.trim().is_empty() {
+                return;
+            }
+            let reply = PendingReply {
+                client_id: live::new_client_id(),
+                conversation_id: conversation_id.clone(),
+                body: text.trim().to_owned(),
+                failed: None,
+            };
+            let frame = ClientFrame::Send {
+                conversation_id: Some(reply.conversation_id.clone()),
+                client_id: reply.client_id.clone(),
+                body: reply.body.clone(),
+            };
+            inbox.pending.update(|pending| pending.push(reply));
+            // If the socket is down the reply waits in `pending` and goes out on reconnect.
+            live::send(&frame);
+            set_body.set(String::new());
+            typing_from.set_value(None);
+            newer_warning.set(false);
         }
-        let reply = PendingReply {
-            client_id: live::new_client_id(),
-            conversation_id: conversation_id.clone(),
-            body: text.trim().to_owned(),
-            failed: None,
-        };
-        let frame = ClientFrame::Send {
-            conversation_id: Some(reply.conversation_id.clone()),
-            client_id: reply.client_id.clone(),
-            body: reply.body.clone(),
-        };
-        inbox.pending.update(|pending| pending.push(reply));
-        // If the socket is down the reply waits in `pending` and goes out on reconnect.
-        live::send(&frame);
-        set_body.set(String::new());
+    };
+    let send = {
+        let send_now = send_now.clone();
+        move || {
+            let started_at = typing_from.get_value();
+            if started_at.is_some_and(|seq| last_shopper_seq.get_untracked() > seq)
+                && !newer_warning.get_untracked()
+            {
+                newer_warning.set(true);
+                return;
+            }
+            send_now();
+        }
+    };
+    let on_input = move |event| {
+        let text = event_target_value(&event);
+        if typing_from.get_value().is_none() && !text.trim().is_empty() {
+            typing_from.set_value(Some(last_shopper_seq.get_untracked()));
+        }
+        if text.trim().is_empty() {
+            typing_from.set_value(None);
+        }
+        set_body.set(text);
     };
     let send_on_enter = {
         let send = send.clone();
@@ -245,14 +380,67 @@ fn Composer(conversation_id: String, name: Signal<String>) -> impl IntoView {
             }
         }
     };
-    view! {
-        <form
-            class="composer"
-            on:submit=move |event| {
-                event.prevent_default();
-                send();
+    let insert_emoji = move |emoji: &'static str| {
+        let text = body.get_untracked();
+        let (start, end) = textarea
+            .get_untracked()
+            .map(|area| {
+                let position = |value: Result<Option<u32>, _>| {
+                    value
+                        .ok()
+                        .flatten()
+                        .map_or(text.encode_utf16().count(), |p| p as usize)
+                };
+                (
+                    position(area.selection_start()),
+                    position(area.selection_end()),
+                )
+            })
+            .unwrap_or((text.len(), text.len()));
+        // Selection offsets count UTF-16 units; turn them into byte offsets.
+        let byte_at = |units: usize| {
+            let mut counted = 0;
+            for (index, ch) in text.char_indices() {
+                if counted >= units {
+                    return index;
+                }
+                counted += ch.len_utf16();
             }
-        >
+            text.len()
+        };
+        let (start, end) = (byte_at(start), byte_at(end.max(start)));
+        let next = format!("{}{emoji}{}", &text[..start], &text[end..]);
+        if typing_from.get_value().is_none() {
+            typing_from.set_value(Some(last_shopper_seq.get_untracked()));
+        }
+        set_body.set(next);
+        emoji_open.set(false);
+        if let Some(area) = textarea.get_untracked() {
+            let _ = area.focus();
+        }
+    };
+    let submit = {
+        let send = send.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            send();
+        }
+    };
+    view! {
+        <form class="composer" on:submit=submit>
+            <Show when=move || newer_warning.get()>
+                <div class="newer-warning" role="alert">
+                    <p>"The shopper wrote again while you were typing. Read it before you send?"</p>
+                    <button type="button" class="primary" on:click={
+                        let send_now = send_now.clone();
+                        move |_| send_now()
+                    }>"Send anyway"</button>
+                    <button type="button" class="secondary" on:click=move |_| {
+                        newer_warning.set(false);
+                        typing_from.set_value(Some(last_shopper_seq.get_untracked()));
+                    }>"Keep editing"</button>
+                </div>
+            </Show>
             <label for="reply" class="sr-only">{move || format!("Reply to {}", name.get())}</label>
             <textarea
                 id="reply"
@@ -260,12 +448,41 @@ fn Composer(conversation_id: String, name: Signal<String>) -> impl IntoView {
                 rows="3"
                 maxlength="5000"
                 placeholder="Write a reply…  Enter sends, Shift+Enter adds a line"
+                node_ref=textarea
                 prop:value=body
-                on:input=move |event| set_body.set(event_target_value(&event))
+                on:input=on_input
                 on:keydown=send_on_enter
             ></textarea>
             <div class="composer-actions">
-                <span class="hint">"Replying assigns the ticket to you."</span>
+                <div class="composer-tools">
+                    <button
+                        type="button"
+                        class="icon-button"
+                        aria-label="Insert emoji"
+                        aria-haspopup="true"
+                        aria-expanded=move || emoji_open.get().to_string()
+                        on:click=move |_| emoji_open.update(|open| *open = !*open)
+                    >"😊"</button>
+                    <Show when=move || emoji_open.get()>
+                        <div
+                            class="emoji-picker"
+                            role="group"
+                            aria-label="Emoji"
+                            on:keydown=move |event| {
+                                if event.key() == "Escape" {
+                                    emoji_open.set(false);
+                                }
+                            }
+                        >
+                            {EMOJIS.iter().map(|emoji| view! {
+                                <button type="button" class="emoji" aria-label=*emoji on:click=move |_| insert_emoji(emoji)>
+                                    {*emoji}
+                                </button>
+                            }).collect_view()}
+                        </div>
+                    </Show>
+                    <span class="hint">"Replying assigns the ticket to you."</span>
+                </div>
                 <button type="submit" class="primary" disabled=move || body.with(|text| text.trim().is_empty())>
                     "Send"
                 </button>

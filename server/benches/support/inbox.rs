@@ -95,17 +95,21 @@ async fn insert_rows(
 }
 
 /// Milliseconds for each of `samples` inbox first pages (after a few warm-ups),
-/// fetched as the helpdesk does: the `list_tickets` server function with the agent's cookie.
+/// fetched as the helpdesk does: the `inbox/tickets` server function (Open, All) with the
+/// agent's cookie.
 pub async fn inbox_page_ms(port: u16, session_token: &str, samples: usize) -> Vec<f64> {
     let http = reqwest::Client::new();
     let mut timings = Vec::with_capacity(samples);
     for sample in 0..samples + 5 {
         let started = Instant::now();
         let response = http
-            .post(format!("http://127.0.0.1:{port}/api/list_tickets"))
+            .post(format!("http://127.0.0.1:{port}/api/inbox/tickets"))
             .header("Cookie", format!("shopdesk_session={session_token}"))
             .header("Origin", format!("http://127.0.0.1:{port}"))
-            .header("Content-Type", "application/x-www-form-urlencoded")
+            .json(&serde_json::json!({
+                "view": {"status": "open", "scope": "all", "sort": "activity"},
+                "after": null
+            }))
             .send()
             .await
             .expect("inbox request");

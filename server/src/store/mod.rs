@@ -22,6 +22,7 @@ mod jobs;
 mod shop;
 mod team;
 mod tickets;
+mod workflow;
 mod writer;
 
 use std::{path::Path, time::Duration};
@@ -39,6 +40,7 @@ pub use jobs::{Job, JobState};
 pub use shop::{Section, ShopRecord};
 pub use team::{InviteRecord, TeamError, INVITE_TTL_MS};
 pub use tickets::{AppendError, Appended, NewMessage, Sender, NEW_TICKET_JOB};
+pub use workflow::{Closer, WakeUp, WorkflowError, WAKE_TICKET_JOB};
 
 /// Which database engine a [`Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

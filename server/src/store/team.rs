@@ -84,6 +84,15 @@ impl Store {
         })
     }
 
+    /// Active team members as (id, name), by name: who tickets can be assigned to.
+    pub async fn active_agents(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, name FROM agents WHERE deactivated_at IS NULL ORDER BY name, id",
+        )
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
     /// A member's role and whether they are active, for permission checks.
     pub async fn member_role(&self, agent_id: &str) -> Result<Option<Role>, StoreError> {
         let row: Option<(String,)> = sqlx::query_as("SELECT role FROM agents WHERE id = $1")

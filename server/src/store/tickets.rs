@@ -6,7 +6,10 @@
 //! nothing more, a reply assigns the ticket to the replying agent, and a client id
 //! already stored for the same sender returns the stored message instead of a copy.
 
-use protocol::{AuthorKind, Channel, ConversationView, Message, TicketStatus, TicketSummary};
+use protocol::{
+    inbox::{TicketEvent, TicketEventKind},
+    AuthorKind, Channel, ConversationView, Message, TicketStatus, TicketSummary,
+};
 
 use sqlx::AnyConnection;
 
@@ -85,6 +88,8 @@ pub struct Appended {
     pub duplicate: bool,
     /// This message opened a new ticket.
     pub created_ticket: bool,
+    /// What it did to the ticket besides (woke it, assigned it), for the thread.
+    pub events: Vec<TicketEvent>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -145,7 +150,7 @@ const MESSAGE_COLUMNS: &str =
      m.back_at";
 
 #[derive(sqlx::FromRow)]
-struct SummaryRow {
+pub(super) struct SummaryRow {
     id: String,
     customer_name: String,
     customer_email: String,
@@ -158,6 +163,8 @@ struct SummaryRow {
     last_seq: i64,
     last_shopper_seq: i64,
     read_seq: Option<i64>,
+    waiting_since: Option<i64>,
+    snoozed_until: Option<i64>,
 }
 
 impl TryFrom<SummaryRow> for TicketSummary {
@@ -179,14 +186,18 @@ impl TryFrom<SummaryRow> for TicketSummary {
             last_seq: row.last_seq,
             last_shopper_seq: row.last_shopper_seq,
             read_seq: row.read_seq,
+            waiting_since: row.waiting_since,
+            snoozed_until: row.snoozed_until,
         })
     }
 }
 
 /// `$1` is the agent whose read state is wanted ('' for none).
-const SUMMARY_SELECT: &str = "SELECT c.id, cu.name AS customer_name, cu.email AS customer_email,
+pub(super) const SUMMARY_SELECT: &str =
+    "SELECT c.id, cu.name AS customer_name, cu.email AS customer_email,
         c.channel, c.status, c.assignee_id, a.name AS assignee_name, c.preview,
-        c.last_activity_at, c.last_seq, c.last_shopper_seq, r.last_read_seq AS read_seq
+        c.last_activity_at, c.last_seq, c.last_shopper_seq, r.last_read_seq AS read_seq,
+        c.waiting_since, c.snoozed_until
      FROM conversations c
      JOIN customers cu ON cu.id = c.customer_id
      LEFT JOIN agents a ON a.id = c.assignee_id
@@ -217,14 +228,15 @@ pub(super) async fn append_in(
             customer_id,
             duplicate: true,
             created_ticket: false,
+            events: Vec::new(),
         });
     }
 
-    let found: Option<(String, String, String)> =
+    let found: Option<(String, String, String, Option<String>)> =
         match (&new.sender, new.conversation_id.as_deref()) {
             (Sender::Shopper { customer_id, .. }, Some(id)) => {
                 sqlx::query_as(
-                    "SELECT id, customer_id, status FROM conversations
+                    "SELECT id, customer_id, status, assignee_id FROM conversations
                  WHERE id = $1 AND customer_id = $2",
                 )
                 .bind(id)
@@ -234,7 +246,7 @@ pub(super) async fn append_in(
             }
             (Sender::Shopper { customer_id, .. }, None) => {
                 sqlx::query_as(
-                    "SELECT id, customer_id, status FROM conversations
+                    "SELECT id, customer_id, status, assignee_id FROM conversations
                  WHERE customer_id = $1 AND channel = 'chat' AND status <> 'closed'",
                 )
                 .bind(customer_id)
@@ -242,21 +254,23 @@ pub(super) async fn append_in(
                 .await?
             }
             (Sender::Agent { .. } | Sender::System { .. }, Some(id)) => {
-                sqlx::query_as("SELECT id, customer_id, status FROM conversations WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *connection)
-                    .await?
+                sqlx::query_as(
+                    "SELECT id, customer_id, status, assignee_id FROM conversations WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&mut *connection)
+                .await?
             }
             (Sender::Agent { .. } | Sender::System { .. }, None) => None,
         };
 
     let now = now_ms();
     let mut created_ticket = false;
-    let (conversation_id, customer_id) = match (found, &new.sender) {
-        (Some((_, _, status)), _) if status == TicketStatus::Closed.as_str() => {
+    let (conversation_id, customer_id, status, assignee) = match (found, &new.sender) {
+        (Some((_, _, status, _)), _) if status == TicketStatus::Closed.as_str() => {
             return Err(AppendError::Closed)
         }
-        (Some((id, customer_id, _)), _) => (id, customer_id),
+        (Some((id, customer_id, status, assignee)), _) => (id, customer_id, status, assignee),
         (None, Sender::Shopper { customer_id, .. }) if new.conversation_id.is_none() => {
             let id = new_id();
             sqlx::query(
@@ -272,7 +286,7 @@ pub(super) async fn append_in(
             // Committed with the ticket, so no new ticket goes unannounced.
             super::jobs::enqueue_in(&mut *connection, NEW_TICKET_JOB, &id, now).await?;
             created_ticket = true;
-            (id, customer_id.clone())
+            (id, customer_id.clone(), "open".to_owned(), None)
         }
         (None, _) => return Err(AppendError::NotFound),
     };
@@ -282,12 +296,13 @@ pub(super) async fn append_in(
     // under it (an ending that committed meanwhile wins).
     let preview = preview_of(&new.body);
     let next_seq: Option<(i64,)> = match &new.sender {
-        // A shopper writing wakes a snoozed ticket.
+        // A shopper writing wakes a snoozed ticket and starts (or continues) the wait.
         Sender::Shopper { .. } => {
             sqlx::query_as(
                 "UPDATE conversations SET last_seq = last_seq + 1,
                     last_shopper_seq = last_seq + 1, preview = $1, last_activity_at = $2,
-                    status = 'open'
+                    status = 'open', snoozed_until = NULL,
+                    waiting_since = COALESCE(waiting_since, $2)
                  WHERE id = $3 AND status <> 'closed'
                  RETURNING last_seq",
             )
@@ -297,11 +312,11 @@ pub(super) async fn append_in(
             .fetch_optional(&mut *connection)
             .await?
         }
-        // Replying assigns the ticket to the replying agent.
+        // Replying assigns the ticket to the replying agent and ends the wait.
         Sender::Agent { agent_id, .. } => {
             sqlx::query_as(
                 "UPDATE conversations SET last_seq = last_seq + 1, preview = $1,
-                    last_activity_at = $2, assignee_id = $3
+                    last_activity_at = $2, assignee_id = $3, waiting_since = NULL
                  WHERE id = $4 AND status <> 'closed'
                  RETURNING last_seq",
             )
@@ -329,6 +344,34 @@ pub(super) async fn append_in(
     let Some((seq,)) = next_seq else {
         return Err(AppendError::Closed);
     };
+
+    let mut events = Vec::new();
+    match &new.sender {
+        Sender::Shopper { .. } if status == TicketStatus::Snoozed.as_str() => {
+            let kind = TicketEventKind::Woken { by_shopper: true };
+            events.push(
+                super::workflow::record_event_in(connection, &conversation_id, None, kind, now)
+                    .await?,
+            );
+        }
+        Sender::Agent { agent_id, name } if assignee.as_deref() != Some(agent_id.as_str()) => {
+            let kind = TicketEventKind::Assigned {
+                assignee_name: name.clone(),
+                by_reply: true,
+            };
+            events.push(
+                super::workflow::record_event_in(
+                    connection,
+                    &conversation_id,
+                    Some(name),
+                    kind,
+                    now,
+                )
+                .await?,
+            );
+        }
+        _ => {}
+    }
 
     let message = Message {
         id: new_id(),
@@ -368,6 +411,7 @@ pub(super) async fn append_in(
         customer_id,
         duplicate: false,
         created_ticket,
+        events,
     })
 }
 
@@ -415,17 +459,6 @@ impl Store {
                 result => return result,
             }
         }
-    }
-
-    /// Every ticket, newest activity first, with `agent_id`'s read state.
-    pub async fn list_tickets(&self, agent_id: &str) -> Result<Vec<TicketSummary>, StoreError> {
-        let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-            "{SUMMARY_SELECT} ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 500"
-        ))
-        .bind(agent_id)
-        .fetch_all(&self.reader)
-        .await?;
-        rows.into_iter().map(TicketSummary::try_from).collect()
     }
 
     /// One ticket; `agent_id` empty gives a summary without read state (for broadcasts).
@@ -543,25 +576,19 @@ impl Store {
         .await?;
         Ok(())
     }
-
-    /// Ends a conversation for good.
-    pub async fn close_conversation(&self, conversation_id: &str) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE conversations SET status = 'closed', closed_at = $1
-             WHERE id = $2 AND status <> 'closed'",
-        )
-        .bind(now_ms())
-        .bind(conversation_id)
-        .execute(&self.writer)
-        .await?;
-        Ok(())
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::test_support::temp_store;
+    use crate::store::{test_support::temp_store, Closer};
+    use protocol::inbox::InboxView;
+
+    fn agent_closer() -> Closer {
+        Closer::Agent {
+            name: "Olga".to_owned(),
+        }
+    }
 
     fn shopper(customer_id: &str) -> Sender {
         Sender::Shopper {
@@ -611,7 +638,11 @@ mod tests {
             first.message.conversation_id,
             second.message.conversation_id
         );
-        let tickets = store.list_tickets("").await.expect("list");
+        let tickets = store
+            .inbox_page("", &InboxView::default(), None)
+            .await
+            .expect("list")
+            .tickets;
         assert_eq!(tickets.len(), 1);
         assert_eq!(tickets[0].last_shopper_seq, 2);
         assert_eq!(tickets[0].preview, "Where is my order?");
@@ -668,7 +699,7 @@ mod tests {
             .expect("first");
         let conversation = first.message.conversation_id.clone();
         store
-            .close_conversation(&conversation)
+            .close_ticket(&conversation, &agent_closer())
             .await
             .expect("close");
         let refused = store
@@ -807,7 +838,7 @@ mod tests {
             .await
             .expect("ana's chat");
         store
-            .close_conversation(&closed.message.conversation_id)
+            .close_ticket(&closed.message.conversation_id, &agent_closer())
             .await
             .expect("close");
         // Sent together, so on SQLite they share one group commit.

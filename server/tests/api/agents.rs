@@ -40,7 +40,7 @@ async fn first_run_leads_to_setup_then_login_then_the_inbox() {
         .text()
         .await
         .expect("html")
-        .contains("No tickets yet"));
+        .contains("No open tickets"));
     app.stop().await;
 }
 
@@ -113,7 +113,7 @@ async fn log_in_and_log_out_manage_the_session_cookie() {
     let me = app.server_fn(Some(&cookie), "current_agent", &[]).await;
     assert!(me.text().await.expect("body").contains("olga@shop.example"));
     app.server_fn(Some(&cookie), "log_out", &[]).await;
-    let after = app.server_fn(Some(&cookie), "list_tickets", &[]).await;
+    let after = app.call(&cookie, "inbox/tickets", inbox_request()).await;
     assert!(!after.status().is_success());
     assert!(after.text().await.expect("body").contains("Unauthorized"));
     app.stop().await;
@@ -123,14 +123,14 @@ async fn log_in_and_log_out_manage_the_session_cookie() {
 async fn helpdesk_apis_and_sockets_refuse_requests_without_a_session() {
     let (app, _database) = spawn_app().await;
     let cookie = app.owner_cookie().await;
-    let anonymous = app.server_fn(None, "list_tickets", &[]).await;
+    let anonymous = app.call("", "inbox/tickets", inbox_request()).await;
     assert!(anonymous
         .text()
         .await
         .expect("body")
         .contains("Unauthorized"));
     let forged = app
-        .server_fn(Some("shopdesk_session=forged"), "list_tickets", &[])
+        .call("shopdesk_session=forged", "inbox/tickets", inbox_request())
         .await;
     assert!(forged.text().await.expect("body").contains("Unauthorized"));
 
@@ -141,8 +141,9 @@ async fn helpdesk_apis_and_sockets_refuse_requests_without_a_session() {
     // Another site cannot use the agent's cookie (CSRF).
     let cross_site = app
         .http
-        .post(app.url("/api/list_tickets"))
+        .post(app.url("/api/inbox/tickets"))
         .header("Cookie", &cookie)
+        .json(&inbox_request())
         .header("Origin", "https://evil.example")
         .send()
         .await
@@ -195,4 +196,8 @@ async fn metrics_count_open_sockets_and_stored_messages() {
         "{metrics}"
     );
     app.stop().await;
+}
+
+fn inbox_request() -> serde_json::Value {
+    serde_json::json!({ "view": {"status": "open", "scope": "all", "sort": "activity"}, "after": null })
 }

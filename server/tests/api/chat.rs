@@ -56,12 +56,7 @@ async fn shopper_and_agent_chat_live_in_both_directions() {
     assert_eq!(message.author_kind, AuthorKind::Agent);
     assert_eq!(message.author_name, "Olga Agent");
 
-    let tickets: Vec<TicketSummary> = app
-        .server_fn(Some(&cookie), "list_tickets", &[])
-        .await
-        .json()
-        .await
-        .expect("tickets json");
+    let tickets: Vec<TicketSummary> = app.open_tickets(&cookie).await;
     assert_eq!(tickets.len(), 1);
     assert_eq!(tickets[0].assignee_name.as_deref(), Some("Olga Agent"));
     assert_eq!(tickets[0].last_seq, 2);
@@ -194,8 +189,11 @@ async fn ended_chat_cannot_receive_new_messages() {
     let mut shopper = app.connected_shopper("7001", "Ana").await;
     shopper.send_text(None, "s1", "Thanks, bye").await;
     let first = shopper.ack("s1").await;
+    let closer = server::store::Closer::Agent {
+        name: "Olga".into(),
+    };
     app.store
-        .close_conversation(&first.conversation_id)
+        .close_ticket(&first.conversation_id, &closer)
         .await
         .expect("close");
 
@@ -262,7 +260,7 @@ async fn invalid_messages_are_refused_and_nothing_is_stored() {
             ..
         }
     ));
-    assert!(app.store.list_tickets("").await.expect("list").is_empty());
+    assert!(app.live_ticket_count().await == 0);
     app.stop().await;
 }
 
@@ -275,13 +273,7 @@ async fn opening_a_ticket_marks_it_read_until_the_shopper_writes_again() {
     let first = shopper.ack("s1").await;
 
     let unread = |tickets: Vec<TicketSummary>| tickets[0].is_unread();
-    let list = || async {
-        app.server_fn(Some(&cookie), "list_tickets", &[])
-            .await
-            .json::<Vec<TicketSummary>>()
-            .await
-            .expect("tickets json")
-    };
+    let list = || app.open_tickets(&cookie);
     assert!(unread(list().await));
     let opened: protocol::TicketThread = app
         .server_fn(

@@ -238,6 +238,32 @@ impl TestApp {
         serde_json::from_str(&text).unwrap_or_else(|error| panic!("{name}: {error}: {text}"))
     }
 
+    /// The agent's Open / All inbox view (first page).
+    pub async fn open_tickets(&self, cookie: &str) -> Vec<protocol::TicketSummary> {
+        self.inbox(
+            cookie,
+            serde_json::json!({"status": "open", "scope": "all", "sort": "activity"}),
+        )
+        .await
+        .tickets
+    }
+
+    /// The first page of an inbox view, e.g. `{"status": "open", "scope": "mine", "sort": "waiting"}`.
+    pub async fn inbox(&self, cookie: &str, view: serde_json::Value) -> protocol::inbox::InboxPage {
+        self.call_ok(
+            cookie,
+            "inbox/tickets",
+            serde_json::json!({ "view": view, "after": null }),
+        )
+        .await
+    }
+
+    /// Tickets not closed, straight from the database (for "nothing was created" checks).
+    pub async fn live_ticket_count(&self) -> i64 {
+        let counts = self.store.view_counts("").await.expect("counts");
+        counts.open.all + counts.snoozed.all
+    }
+
     /// Invites someone as `role` and accepts the invitation; returns their cookie.
     pub async fn invited_cookie(&self, owner_cookie: &str, email: &str, role: &str) -> String {
         let invite: serde_json::Value = self

@@ -13,3 +13,4 @@ mod notifications;
 mod settings;
 mod team;
 mod widget_session;
+mod workflow;

@@ -11,9 +11,7 @@ use serde_json::{json, Value};
 use crate::helpers::{signed, spawn_app, spawn_app_with, test_database, TestApp, SHOP_ORIGIN};
 
 async fn ticket_count(app: &TestApp, cookie: &str) -> usize {
-    let response = app.server_fn(Some(cookie), "list_tickets", &[]).await;
-    let tickets: Vec<Value> = response.json().await.expect("tickets");
-    tickets.len()
+    app.open_tickets(cookie).await.len()
 }
 
 fn web_chat(enabled: bool, login_status: &str, welcome: &str) -> Value {

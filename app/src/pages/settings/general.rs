@@ -5,7 +5,8 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
 use protocol::settings::{
-    GeneralSettings, LauncherPosition, MAX_STORE_NAME_CHARS, MAX_URL_CHARS, SECRET_GRACE_HOURS,
+    GeneralSettings, LauncherPosition, WaitingAlerts, MAX_STORE_NAME_CHARS, MAX_URL_CHARS,
+    SECRET_GRACE_HOURS,
 };
 
 use super::{
@@ -68,6 +69,8 @@ fn GeneralForm(settings: GeneralSettings, secret: SecretState, can_edit: bool) -
     let origins = RwSignal::new(settings.allowed_origins.join("\n"));
     let privacy = RwSignal::new(settings.privacy_policy_url);
     let terms = RwSignal::new(settings.terms_of_service_url);
+    let warn_minutes = RwSignal::new(settings.waiting_alerts.warn_minutes.to_string());
+    let alert_minutes = RwSignal::new(settings.waiting_alerts.alert_minutes.to_string());
 
     let save = Action::new(move |input: &GeneralSettings| {
         let input = input.clone();
@@ -81,6 +84,8 @@ fn GeneralForm(settings: GeneralSettings, secret: SecretState, can_edit: bool) -
             origins.set(stored.allowed_origins.join("\n"));
             privacy.set(stored.privacy_policy_url.clone());
             terms.set(stored.terms_of_service_url.clone());
+            warn_minutes.set(stored.waiting_alerts.warn_minutes.to_string());
+            alert_minutes.set(stored.waiting_alerts.alert_minutes.to_string());
             secret.show(&page);
             Ok(())
         }
@@ -105,6 +110,11 @@ fn GeneralForm(settings: GeneralSettings, secret: SecretState, can_edit: bool) -
             }),
             privacy_policy_url: privacy.get_untracked(),
             terms_of_service_url: terms.get_untracked(),
+            // Unreadable numbers become 0, which validation refuses beside the field.
+            waiting_alerts: WaitingAlerts {
+                warn_minutes: warn_minutes.with_untracked(|m| m.trim().parse().unwrap_or(0)),
+                alert_minutes: alert_minutes.with_untracked(|m| m.trim().parse().unwrap_or(0)),
+            },
         });
     };
 
@@ -113,6 +123,8 @@ fn GeneralForm(settings: GeneralSettings, secret: SecretState, can_edit: bool) -
     let origins_error = outcome.field("allowed_origins");
     let privacy_error = outcome.field("privacy_policy_url");
     let terms_error = outcome.field("terms_of_service_url");
+    let warn_error = outcome.field("waiting_alerts.warn_minutes");
+    let alert_error = outcome.field("waiting_alerts.alert_minutes");
     // The colour picker only takes #rrggbb; anything else waits for the text field.
     let picker_value = move || {
         brand_color.with(|color| {
@@ -232,6 +244,46 @@ fn GeneralForm(settings: GeneralSettings, secret: SecretState, can_edit: bool) -
                     <p class="hint" id="policy-links-hint">
                         "Shoppers see these links before they send their first message. Leave empty to hide."
                     </p>
+                </div>
+            </section>
+            <section class="card" aria-labelledby="waiting-title">
+                <h2 id="waiting-title">"Waiting shoppers"</h2>
+                <p class="hint" id="waiting-hint">
+                    "The inbox shows how long each shopper has waited for a reply, amber and then red. Checking in every 3 to 5 minutes keeps a live chat alive."
+                </p>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="warn-minutes">"Amber after (minutes)"</label>
+                        <input
+                            id="warn-minutes"
+                            type="number"
+                            min="1"
+                            max="1440"
+                            inputmode="numeric"
+                            prop:value=warn_minutes
+                            on:input=move |event| warn_minutes.set(event_target_value(&event))
+                            disabled=move || controls.locked()
+                            aria-invalid=invalid(warn_error)
+                            aria-describedby=described_by(Some("waiting-hint"), "warn-minutes-error", warn_error)
+                        />
+                        <FieldMessage id="warn-minutes-error" message=warn_error />
+                    </div>
+                    <div class="field">
+                        <label for="alert-minutes">"Red after (minutes)"</label>
+                        <input
+                            id="alert-minutes"
+                            type="number"
+                            min="1"
+                            max="1440"
+                            inputmode="numeric"
+                            prop:value=alert_minutes
+                            on:input=move |event| alert_minutes.set(event_target_value(&event))
+                            disabled=move || controls.locked()
+                            aria-invalid=invalid(alert_error)
+                            aria-describedby=described_by(Some("waiting-hint"), "alert-minutes-error", alert_error)
+                        />
+                        <FieldMessage id="alert-minutes-error" message=alert_error />
+                    </div>
                 </div>
             </section>
             <div class="form-actions">

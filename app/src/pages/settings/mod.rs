@@ -444,7 +444,7 @@ fn utc_date_time(at: i64) -> String {
 }
 
 /// In the browser's zone (in UTC where there is no browser).
-fn local_date_time(at: i64) -> String {
+pub(crate) fn local_date_time(at: i64) -> String {
     #[cfg(feature = "hydrate")]
     {
         format_civil(&civil_local(at), "")
