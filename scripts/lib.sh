@@ -125,10 +125,15 @@ ensure_chromium() {
     step "Installing Chromium from Debian's packages"
     apt_install chromium
   fi
+  # Emoji in screenshots (the composer's picker) need a colour emoji font.
+  if [ ! -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+    step "Installing the emoji font from Debian's packages"
+    apt_install fonts-noto-color-emoji
+  fi
 }
 
 ensure_e2e_packages() {
-  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || [ ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ]; then
     step "Installing the browser-test packages (npm ci)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi

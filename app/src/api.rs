@@ -8,6 +8,7 @@ use leptos::server_fn::{
 };
 use protocol::{
     inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
+    search::SearchHit,
     settings::{
         BusinessHours, Faq, FaqInput, FieldError, GeneralSettings, Role, Team, WebChatSettings,
     },
@@ -243,6 +244,18 @@ pub async fn load_inbox(view: InboxView, after: Option<PageCursor>) -> Result<In
         async move {
             let agent = ssr::agent().await?;
             ssr::backend()?.inbox_page(&agent, view, after).await
+        }
+        .await,
+    )
+}
+
+/// Tickets whose messages, or whose shopper's name or email, match `query`; best first.
+#[server(endpoint = "inbox/search", input = Json)]
+pub async fn search_tickets(query: String) -> Result<Vec<SearchHit>, ApiError> {
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?.search(&agent, &query).await
         }
         .await,
     )
@@ -653,6 +666,7 @@ pub mod ssr {
     use leptos::prelude::*;
     use protocol::{
         inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
+        search::SearchHit,
         settings::{BusinessHours, Faq, FaqInput, GeneralSettings, Role, Team, WebChatSettings},
         TicketThread,
     };
@@ -683,6 +697,11 @@ pub mod ssr {
             after: Option<PageCursor>,
         ) -> Result<InboxPage, ApiError>;
         async fn inbox_counts(&self, agent: &AgentProfile) -> Result<ViewCounts, ApiError>;
+        async fn search(
+            &self,
+            agent: &AgentProfile,
+            query: &str,
+        ) -> Result<Vec<SearchHit>, ApiError>;
         async fn assignees(&self) -> Result<Vec<Assignee>, ApiError>;
         async fn ticket_action(
             &self,

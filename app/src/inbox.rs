@@ -129,9 +129,15 @@ impl Inbox {
     }
 
     /// Records a changed ticket in the list (by the view's rules) and in the loaded threads.
-    fn update_ticket(&self, ticket: TicketSummary) {
+    fn update_ticket(&self, mut ticket: TicketSummary) {
         let view = self.view.get_untracked();
         let agent = self.agent_id.get_untracked();
+        if ticket.read_seq.is_none() {
+            // A ticket (re-)entering the list keeps what this agent is known to have read.
+            ticket.read_seq = self
+                .opened
+                .with_untracked(|opened| opened.get(&ticket.id).and_then(|held| held.read_seq));
+        }
         self.opened.update(|opened| {
             if let Some(held) = opened.get_mut(&ticket.id) {
                 let read_seq = ticket.read_seq.or(held.read_seq);

@@ -13,6 +13,17 @@ pub fn relative(at: i64, now: i64) -> String {
     }
 }
 
+/// How long someone has waited since `since`: "<1m", "4m", "2h 5m", "3d".
+pub fn waited(since: i64, now: i64) -> String {
+    let minutes = (now - since).max(0) / 60_000;
+    match minutes {
+        0 => "<1m".to_owned(),
+        1..=59 => format!("{minutes}m"),
+        60..=1439 => format!("{}h {}m", minutes / 60, minutes % 60),
+        _ => format!("{}d", minutes / 1440),
+    }
+}
+
 /// The current time in epoch ms, from the browser or the server clock.
 pub fn now_ms() -> i64 {
     #[cfg(feature = "hydrate")]
@@ -160,5 +171,13 @@ mod tests {
         assert_eq!(relative(0, 5 * 60_000), "5m");
         assert_eq!(relative(0, 3 * 3_600_000), "3h");
         assert_eq!(relative(0, 50 * 3_600_000), "2d");
+    }
+
+    #[test]
+    fn waits_read_in_minutes_then_hours() {
+        assert_eq!(waited(0, 30_000), "<1m");
+        assert_eq!(waited(0, 4 * 60_000 + 59_000), "4m");
+        assert_eq!(waited(0, 125 * 60_000), "2h 5m");
+        assert_eq!(waited(0, 3 * 1440 * 60_000), "3d");
     }
 }

@@ -1,32 +1,9 @@
 // An admin changes the welcome message and publishes an FAQ in the helpdesk; the
 // shopper's widget on the demo storefront (another origin) shows them, and picking the
 // FAQ answers on the spot. Runs after chat.spec.ts on the same server.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { demoUrl } from "../playwright.config";
-
-const shots = (name: string) => ({ path: `test-results/screenshots/${name}.png`, fullPage: false });
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  return errors;
-}
-
-/** Logs in as the owner (created here if this file runs alone). */
-async function logInAsOwner(agent: Page) {
-  await agent.goto("/inbox");
-  if (/\/setup$/.test(agent.url())) {
-    await agent.getByLabel("Your name").fill("Olga Agent");
-    await agent.getByLabel("Work email").fill("olga@shop.example");
-    await agent.getByLabel("Password").fill("correct horse battery");
-    await agent.getByRole("button", { name: "Create account" }).click();
-  } else {
-    await agent.getByLabel("Email").fill("olga@shop.example");
-    await agent.getByLabel("Password").fill("correct horse battery");
-    await agent.getByRole("button", { name: "Log in" }).click();
-  }
-  await expect(agent).toHaveURL(/\/inbox$/);
-}
+import { logInAsOwner, shots, watchErrors } from "./support";
 
 test("the welcome message and a published FAQ reach the shopper's widget", async ({ browser }) => {
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });

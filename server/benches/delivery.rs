@@ -12,7 +12,9 @@
 //!
 //! - **inbox at scale**: 100k tickets and 1M messages (BENCH_INBOX_TICKETS,
 //!   BENCH_INBOX_MESSAGES_EACH) written in bulk, then the agent's inbox first page over
-//!   HTTP; gives `inbox_page_p50_ms` / `inbox_page_p99_ms`.
+//!   HTTP; gives `inbox_page_p50_ms` / `inbox_page_p99_ms`; then ticket search over the
+//!   same data (names, emails, order numbers, common and half-typed words); gives
+//!   `search_p50_ms` / `search_p99_ms`.
 //!
 //! Runs on SQLite, then on PostgreSQL when SHOPDESK_BENCH_PG_URL names a server (figures
 //! with a `_pg` suffix). Run by `scripts/bench` (release build), which starts a throwaway
@@ -246,6 +248,16 @@ async fn run_backend(database_url: Option<String>, suffix: &str) {
     println!(
         "inbox_page_p99_ms{suffix} {:.2} ms",
         percentile(&pages, 0.99)
+    );
+    let queries = inbox::search_queries(tickets);
+    let searches = inbox::search_ms(target.port, &target.agent_token, &queries, 300).await;
+    println!(
+        "search_p50_ms{suffix} {:.2} ms",
+        percentile(&searches, 0.50)
+    );
+    println!(
+        "search_p99_ms{suffix} {:.2} ms",
+        percentile(&searches, 0.99)
     );
 
     let _ = stop.send(());

@@ -8,6 +8,7 @@ use app::api::{
 };
 use protocol::{
     inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
+    search::SearchHit,
     settings::{BusinessHours, Faq, FaqInput, GeneralSettings, Role, Team, WebChatSettings},
     TicketThread,
 };
@@ -16,7 +17,7 @@ use crate::{
     agent_auth::session_cookie,
     settings_api,
     state::AppState,
-    store::{Closer, FaqError, LoginError, StoreError, TeamError, WorkflowError},
+    store::{Closer, FaqError, LoginError, SearchError, StoreError, TeamError, WorkflowError},
     workflow,
 };
 
@@ -121,6 +122,14 @@ impl Backend for AppState {
 
     async fn inbox_counts(&self, agent: &AgentProfile) -> Result<ViewCounts, ApiError> {
         self.store.view_counts(&agent.id).await.map_err(internal)
+    }
+
+    async fn search(&self, agent: &AgentProfile, query: &str) -> Result<Vec<SearchHit>, ApiError> {
+        match self.store.search_tickets(&agent.id, query).await {
+            Ok(hits) => Ok(hits),
+            Err(SearchError::TooLong) => Err(ApiError::Invalid(SearchError::TooLong.to_string())),
+            Err(SearchError::Store(error)) => Err(internal(error)),
+        }
     }
 
     async fn assignees(&self) -> Result<Vec<Assignee>, ApiError> {

@@ -163,7 +163,8 @@ impl Chat {
     pub fn start_new_chat(self) {
         self.conversation_id.set(None);
         self.messages.set(Vec::new());
-        self.pending.update(|queue| queue.retain(|pending| pending.failed.is_none()));
+        self.pending
+            .update(|queue| queue.retain(|pending| pending.failed.is_none()));
         self.ended.set(false);
         self.focus_next.set_value(true);
     }

@@ -13,6 +13,7 @@ use leptos_router::{
 };
 use protocol::{
     inbox::{InboxView, Scope, SortOrder},
+    search::SearchHit,
     settings::WaitLevel,
     TicketStatus, TicketSummary,
 };
@@ -24,10 +25,10 @@ use super::{
     ErrorNote,
 };
 use crate::{
-    api::{current_agent, inbox_counts, load_inbox},
+    api::{current_agent, inbox_counts, load_inbox, search_tickets, ApiError},
     inbox::Inbox,
     live,
-    time::{now_ms, relative},
+    time::{now_ms, relative, waited},
 };
 
 /// How long after a live change the counts are fetched again (changes often come in bursts).
@@ -70,6 +71,8 @@ pub fn InboxLayout() -> impl IntoView {
     let page = Resource::new(move || view.get(), |view| load_inbox(view, None));
     let unread = Memo::new(move |_| inbox.unread_count().max(0) as usize);
     let help_open = RwSignal::new(false);
+    let search = Search::new();
+    let searching = move || search.query.with(|q| !q.trim().is_empty());
 
     Effect::new(move |_| {
         if let Some(Ok(agent)) = agent.get() {
@@ -131,28 +134,161 @@ pub fn InboxLayout() -> impl IntoView {
                         on:click=move |_| help_open.set(true)
                     >"?"</button>
                 </header>
-                <ViewPicker view />
+                <SearchBox search />
                 <Show when=move || !inbox.connected.get()>
                     <p class="offline" role="status">"Connecting… new messages appear when the connection is back."</p>
                 </Show>
-                <Suspense fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
-                    {move || Suspend::new(async move {
-                        let shown = view.get_untracked();
-                        match page.await {
-                            Ok(page) => {
-                                inbox.show_page(shown, page);
-                                view! { <TicketList /> }.into_any()
+                // Hidden, not unmounted, while searching: the view's list stays live underneath.
+                <div class="view-pane" hidden=searching>
+                    <ViewPicker view />
+                    <Suspense fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
+                        {move || Suspend::new(async move {
+                            let shown = view.get_untracked();
+                            match page.await {
+                                Ok(page) => {
+                                    inbox.show_page(shown, page);
+                                    view! { <TicketList /> }.into_any()
+                                }
+                                Err(error) => view! { <ErrorNote error /> }.into_any(),
                             }
-                            Err(error) => view! { <ErrorNote error /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                        })}
+                    </Suspense>
+                </div>
+                <Show when=searching>
+                    <SearchResults search />
+                </Show>
             </section>
             <main class="ticket-pane">
                 <Outlet />
             </main>
         </div>
         <ShortcutHelp open=help_open />
+    }
+}
+
+/// Ticket search: what was typed, and the answer to the latest query.
+#[derive(Clone, Copy)]
+struct Search {
+    query: RwSignal<String>,
+    hits: RwSignal<Option<Result<Vec<SearchHit>, ApiError>>>,
+    /// Counts queries sent, so a slow answer to an older one is dropped.
+    generation: StoredValue<u64>,
+}
+
+impl Search {
+    fn new() -> Self {
+        Search {
+            query: RwSignal::new(String::new()),
+            hits: RwSignal::new(None),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    /// Searches for `text` after a short pause in typing.
+    fn typed(self, text: String) {
+        self.query.set(text.clone());
+        self.generation.update_value(|n| *n += 1);
+        let generation = self.generation.get_value();
+        if text.trim().is_empty() {
+            self.hits.set(None);
+            return;
+        }
+        set_timeout(
+            move || {
+                if self.generation.get_value() != generation {
+                    return;
+                }
+                spawn_local(async move {
+                    let answer = search_tickets(text).await;
+                    if self.generation.get_value() == generation {
+                        self.hits.set(Some(answer));
+                    }
+                });
+            },
+            SEARCH_PAUSE,
+        );
+    }
+}
+
+/// Typing pause before a search is sent.
+const SEARCH_PAUSE: Duration = Duration::from_millis(200);
+
+#[component]
+fn SearchBox(search: Search) -> impl IntoView {
+    view! {
+        <form class="search" role="search" on:submit=|event| event.prevent_default()>
+            <label for="search" class="sr-only">"Search tickets"</label>
+            <input
+                id="search"
+                type="search"
+                placeholder="Search messages, names, emails  ( / )"
+                maxlength="200"
+                autocomplete="off"
+                prop:value=search.query
+                on:input=move |event| search.typed(event_target_value(&event))
+                on:keydown=move |event| {
+                    // Esc clears the search and leaves the field, so shortcuts work again.
+                    if event.key() == "Escape" {
+                        search.typed(String::new());
+                        let _ = event_target::<leptos::web_sys::HtmlInputElement>(&event).blur();
+                    }
+                }
+            />
+        </form>
+    }
+}
+
+#[component]
+fn SearchResults(search: Search) -> impl IntoView {
+    view! {
+        <div class="search-results" aria-live="polite">
+            {move || match search.hits.get() {
+                None => view! { <p class="loading">"Searching…"</p> }.into_any(),
+                Some(Err(error)) => view! { <ErrorNote error /> }.into_any(),
+                Some(Ok(hits)) if hits.is_empty() => view! {
+                    <div class="empty">
+                        <p class="empty-title">"No tickets found"</p>
+                        <p class="muted">"Try a shopper's name, an email, an order number or a word from the chat."</p>
+                    </div>
+                }.into_any(),
+                Some(Ok(hits)) => view! {
+                    <p class="search-count">{match hits.len() {
+                        1 => "1 ticket".to_owned(),
+                        count => format!("{count} tickets"),
+                    }}</p>
+                    <ul class="tickets" role="list">
+                        {hits.into_iter().map(|hit| view! { <SearchRow hit /> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn SearchRow(hit: SearchHit) -> impl IntoView {
+    let ticket = hit.ticket;
+    let status = super::ticket::status_label(ticket.status);
+    view! {
+        <li>
+            <a href=format!("/inbox/{}", ticket.id) class="ticket-row" class:unread=ticket.is_unread()>
+                <span class="dot" aria-hidden="true"></span>
+                <ChannelIcon channel=ticket.channel />
+                <span class="row-main">
+                    <span class="row-top">
+                        <span class="sender">{ticket.customer_name.clone()}</span>
+                        <span class=format!("status small {}", ticket.status.as_str())>{status}</span>
+                    </span>
+                    <span class="hit-snippet">
+                        {hit.snippet.into_iter().map(|part| if part.hit {
+                            view! { <mark>{part.text}</mark> }.into_any()
+                        } else {
+                            view! { <span>{part.text}</span> }.into_any()
+                        }).collect_view()}
+                    </span>
+                </span>
+            </a>
+        </li>
     }
 }
 
@@ -227,8 +363,8 @@ fn ViewPicker(view: Memo<InboxView>) -> impl IntoView {
                     let next = InboxView { sort, ..view.get_untracked() };
                     navigate(&format!("{}?{}", location.pathname.get_untracked(), next.to_query()), Default::default());
                 }>
-                    <option value="activity" selected=move || view.get().sort == SortOrder::Activity>"Latest activity"</option>
-                    <option value="waiting" selected=move || view.get().sort == SortOrder::Waiting>"Longest waiting"</option>
+                    <option value="activity" selected=move || view.get().sort == SortOrder::Activity>"Recent"</option>
+                    <option value="waiting" selected=move || view.get().sort == SortOrder::Waiting>"Waiting"</option>
                 </select>
             </label>
         </div>
@@ -383,8 +519,12 @@ pub fn WaitingBadge(since: i64) -> impl IntoView {
             class:alert=move || level() == WaitLevel::Alert
             title="Time the shopper has waited for a reply"
         >
+            <svg class="clock" viewBox="0 0 16 16" aria-hidden="true">
+                <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.6" />
+                <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
+            </svg>
             <span class="sr-only">"Waiting "</span>
-            {move || relative(since, inbox.now.get())}
+            {move || waited(since, inbox.now.get())}
         </span>
     }
 }

@@ -119,7 +119,7 @@ fn Conversation(id: String) -> impl IntoView {
             })
         })
     };
-    let log_ref = NodeRef::<html::Ol>::new();
+    let log_ref = NodeRef::<html::Div>::new();
 
     // Keep the newest entry in view and mark what is on screen as read.
     {
@@ -162,23 +162,25 @@ fn Conversation(id: String) -> impl IntoView {
         <Title text=name />
         <article class="conversation" aria-labelledby="conversation-title">
             {move || ticket.get().map(|ticket| view! { <ConversationHead ticket /> })}
-            <ol
+            <div
                 class="thread"
                 node_ref=log_ref
                 role="log"
                 aria-live="polite"
                 aria-label=move || format!("Conversation with {}", name())
             >
-                <For each=move || items.get() key=ThreadItem::key let:item>
-                    {match item {
-                        ThreadItem::Message(message) => view! { <MessageItem message /> }.into_any(),
-                        ThreadItem::Event(event) => view! { <EventItem event /> }.into_any(),
-                    }}
-                </For>
-                <For each=move || pending.get() key=|reply| (reply.client_id.clone(), reply.failed.clone()) let:reply>
-                    <PendingItem reply />
-                </For>
-            </ol>
+                <ol class="thread-list">
+                    <For each=move || items.get() key=ThreadItem::key let:item>
+                        {match item {
+                            ThreadItem::Message(message) => view! { <MessageItem message /> }.into_any(),
+                            ThreadItem::Event(event) => view! { <EventItem event /> }.into_any(),
+                        }}
+                    </For>
+                    <For each=move || pending.get() key=|reply| (reply.client_id.clone(), reply.failed.clone()) let:reply>
+                        <PendingItem reply />
+                    </For>
+                </ol>
+            </div>
             <Show
                 when=move || !closed()
                 fallback=|| view! { <p class="ended">"This ticket is closed. The shopper's next message starts a new ticket."</p> }

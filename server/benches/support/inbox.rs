@@ -10,8 +10,44 @@ use sqlx::{any::AnyPoolOptions, AnyPool};
 const ROWS_PER_INSERT: usize = 500;
 const INSERTS_PER_COMMIT: usize = 40;
 
+/// First and last names the seeded shoppers are made of (names repeat, as in a real shop).
+const FIRST_NAMES: [&str; 20] = [
+    "Maria", "Ana", "Ben", "Chloe", "David", "Emma", "Felipe", "Grace", "Hugo", "Isabel", "Jonas",
+    "Keiko", "Liam", "Mei", "Noah", "Olga", "Priya", "Rafael", "Sofia", "Tom",
+];
+const LAST_NAMES: [&str; 25] = [
+    "Silva", "Souza", "Okafor", "Martin", "Smith", "Müller", "Tanaka", "Rossi", "Dubois", "Nowak",
+    "Kim", "Garcia", "Costa", "Jensen", "Murphy", "Novak", "Haddad", "Singh", "Lopez", "Ivanova",
+    "Chen", "Brown", "Santos", "Khan", "Walker",
+];
+/// What the seeded shoppers write (`{order}` is their order number).
+const PHRASES: [&str; 12] = [
+    "Hi, where is my order #{order}? The tracking has not moved for three days.",
+    "I would like a refund for order #{order}, the jacket is too small.",
+    "Can I change the delivery address for #{order}? We moved last week.",
+    "The box arrived damaged and the mug inside is broken.",
+    "Do you ship to Lisbon? And how long does it take?",
+    "Is the linen shirt available in size M again?",
+    "I was charged twice for order #{order}, please check.",
+    "Thanks, that solved it!",
+    "Can I exchange the sneakers for a larger size?",
+    "My discount code WELCOME10 does not work at checkout.",
+    "When will the blue backpack be back in stock?",
+    "Could you send me the invoice for #{order}?",
+];
+
+/// The shopper name of seeded ticket `i`.
+pub fn shopper_name(i: usize) -> String {
+    format!(
+        "{} {}",
+        FIRST_NAMES[i % FIRST_NAMES.len()],
+        LAST_NAMES[(i / FIRST_NAMES.len()) % LAST_NAMES.len()]
+    )
+}
+
 /// Writes `tickets` tickets (one customer each, a tenth of them open) with
-/// `messages_each` messages each. Returns the seconds it took.
+/// `messages_each` messages each, in realistic words (for search). Returns the seconds
+/// it took.
 pub async fn seed(database_url: &str, tickets: usize, messages_each: usize) -> f64 {
     let started = Instant::now();
     let pool = AnyPoolOptions::new()
@@ -20,9 +56,17 @@ pub async fn seed(database_url: &str, tickets: usize, messages_each: usize) -> f
         .await
         .expect("bench seeding connects");
     let base: i64 = 1_700_000_000_000;
-    insert_rows(&pool, "customers (id, external_id, name, email, created_at, updated_at)", tickets, |i| {
-        format!("('bc{i:08}', 'ext-{i}', 'Shopper {i}', 'shopper{i}@bench.example', {base}, {base})")
-    })
+    insert_rows(
+        &pool,
+        "customers (id, external_id, name, email, created_at, updated_at)",
+        tickets,
+        |i| {
+            format!(
+                "('bc{i:08}', 'ext-{i}', '{}', 'shopper{i}@bench.example', {base}, {base})",
+                shopper_name(i)
+            )
+        },
+    )
     .await;
     let each = messages_each as i64;
     insert_rows(
@@ -34,7 +78,7 @@ pub async fn seed(database_url: &str, tickets: usize, messages_each: usize) -> f
             let open = i % 10 == 0;
             let at = base + i as i64 * 1000;
             format!(
-                "('bt{i:08}', 'bc{i:08}', 'chat', '{}', NULL, 'Message {each} of ticket {i}', \
+                "('bt{i:08}', 'bc{i:08}', 'chat', '{}', NULL, 'Thanks, that solved it!', \
                  {each}, {each}, {at}, {at}, {})",
                 if open { "open" } else { "closed" },
                 if open {
@@ -54,9 +98,12 @@ pub async fn seed(database_url: &str, tickets: usize, messages_each: usize) -> f
         |n| {
             let (i, seq) = (n / messages_each, (n % messages_each) as i64 + 1);
             let at = base + i as i64 * 1000 + seq;
+            let phrase = PHRASES[(i * 7 + seq as usize) % PHRASES.len()]
+                .replace("{order}", &(100_000 + i).to_string());
             format!(
                 "('bm{i:08}-{seq}', 'bt{i:08}', {seq}, 'shopper:bc{i:08}', 'c{seq}', 'shopper', \
-                 'Shopper {i}', 'Message {seq} of ticket {i}: where is my order?', {at})"
+                 '{}', '{phrase}', {at})",
+                shopper_name(i)
             )
         },
     )
@@ -120,6 +167,56 @@ pub async fn inbox_page_ms(port: u16, session_token: &str, samples: usize) -> Ve
         );
         let body = response.bytes().await.expect("inbox body");
         assert!(body.len() > 2, "the inbox lists tickets");
+        if sample >= 5 {
+            timings.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    timings.sort_by(f64::total_cmp);
+    timings
+}
+
+/// What agents search for, in turn: a name, an email, an order number, a common word,
+/// two words, and a word typed half-way.
+pub fn search_queries(tickets: usize) -> Vec<String> {
+    let some = |k: usize| (k * 7919) % tickets.max(1);
+    vec![
+        shopper_name(some(1)),
+        format!("shopper{}@bench.example", some(2)),
+        format!("#{}", 100_000 + some(3)),
+        "refund".to_owned(),
+        "damaged box".to_owned(),
+        "backp".to_owned(),
+    ]
+}
+
+/// Milliseconds for each of `samples` searches (after a few warm-ups), through the
+/// `inbox/search` server function, cycling through `queries`.
+pub async fn search_ms(
+    port: u16,
+    session_token: &str,
+    queries: &[String],
+    samples: usize,
+) -> Vec<f64> {
+    let http = reqwest::Client::new();
+    let mut timings = Vec::with_capacity(samples);
+    for sample in 0..samples + 5 {
+        let query = &queries[sample % queries.len()];
+        let started = Instant::now();
+        let response = http
+            .post(format!("http://127.0.0.1:{port}/api/inbox/search"))
+            .header("Cookie", format!("shopdesk_session={session_token}"))
+            .header("Origin", format!("http://127.0.0.1:{port}"))
+            .json(&serde_json::json!({ "query": query }))
+            .send()
+            .await
+            .expect("search request");
+        assert!(
+            response.status().is_success(),
+            "search: {}",
+            response.status()
+        );
+        let hits: Vec<serde_json::Value> = response.json().await.expect("search body");
+        assert!(!hits.is_empty(), "{query:?} finds tickets");
         if sample >= 5 {
             timings.push(started.elapsed().as_secs_f64() * 1000.0);
         }

@@ -1,0 +1,341 @@
+//! Ticket search over message bodies and shoppers' names and emails, ranked.
+//!
+//! SQLite uses its FTS5 indexes (bm25 ranking); PostgreSQL its GIN full-text indexes
+//! (`ts_rank`). Both tokenise the same way (see the search migrations and
+//! `protocol::search::search_terms`), and both bound the work per query: only the most
+//! recent [`MESSAGE_SAMPLE`] matching messages are ranked, so a word in every ticket
+//! costs no more than a rare one. Results are ranked by: the shopper's name or email
+//! matched, then the best message's text score, then latest activity.
+
+use std::collections::HashMap;
+
+use protocol::{
+    search::{search_terms, snippet, SearchHit, MAX_QUERY_CHARS},
+    TicketSummary,
+};
+
+use super::{
+    tickets::{SummaryRow, SUMMARY_SELECT},
+    Backend, Store, StoreError,
+};
+
+/// Matching messages ranked per query (the most recent ones).
+const MESSAGE_SAMPLE: i64 = 300;
+/// Matching shoppers considered per query.
+const CUSTOMER_SAMPLE: i64 = 50;
+/// Results returned.
+pub const SEARCH_RESULTS: usize = 30;
+/// Characters of context in a result's snippet.
+const SNIPPET_CHARS: usize = 90;
+
+/// The text of a PostgreSQL index expression over `column` (must match the migration).
+fn pg_document(column: &str) -> String {
+    format!("to_tsvector('simple', regexp_replace({column}, '[^[:alnum:]]+', ' ', 'g'))")
+}
+
+/// The full-text query for the backend: every term must match; the last may be the
+/// start of a word (as typed so far) when it is at least 3 characters long.
+fn match_query(backend: Backend, terms: &[String]) -> String {
+    let last = terms.len() - 1;
+    let parts = terms.iter().enumerate().map(|(index, term)| {
+        let prefix = index == last && term.chars().count() >= 3;
+        match (backend, prefix) {
+            // Terms hold only letters and digits, so quoting cannot be broken out of.
+            (Backend::Sqlite, true) => format!("\"{term}\"*"),
+            (Backend::Sqlite, false) => format!("\"{term}\""),
+            (Backend::Postgres, true) => format!("{term}:*"),
+            (Backend::Postgres, false) => term.clone(),
+        }
+    });
+    let joiner = match backend {
+        Backend::Sqlite => " ",
+        Backend::Postgres => " & ",
+    };
+    parts.collect::<Vec<_>>().join(joiner)
+}
+
+/// How one conversation matched.
+#[derive(Default)]
+struct Evidence {
+    customer: bool,
+    /// Higher is better.
+    best_score: Option<f64>,
+    best_body: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("Search for at most {MAX_QUERY_CHARS} characters.")]
+    TooLong,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for SearchError {
+    fn from(error: sqlx::Error) -> Self {
+        SearchError::Store(StoreError::Database(error))
+    }
+}
+
+impl Store {
+    /// Tickets matching `query`, best first, with `agent_id`'s read state.
+    pub async fn search_tickets(
+        &self,
+        agent_id: &str,
+        query: &str,
+    ) -> Result<Vec<SearchHit>, SearchError> {
+        if query.chars().count() > MAX_QUERY_CHARS {
+            return Err(SearchError::TooLong);
+        }
+        let terms = search_terms(query);
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let expression = match_query(self.backend, &terms);
+        let mut found: HashMap<String, Evidence> = HashMap::new();
+
+        for (conversation_id, body, score) in self.matching_messages(&expression).await? {
+            let evidence = found.entry(conversation_id).or_default();
+            if evidence.best_score.is_none_or(|best| score > best) {
+                evidence.best_score = Some(score);
+                evidence.best_body = Some(body);
+            }
+        }
+        for conversation_id in self.matching_customers_tickets(&expression).await? {
+            found.entry(conversation_id).or_default().customer = true;
+        }
+        if found.is_empty() {
+            return Ok(Vec::new());
+        }
+
+        let ids: Vec<String> = found.keys().cloned().collect();
+        let mut tickets = self.summaries(agent_id, &ids).await?;
+        tickets.sort_by(|a, b| {
+            let (ea, eb) = (&found[&a.id], &found[&b.id]);
+            eb.customer
+                .cmp(&ea.customer)
+                .then(
+                    eb.best_score
+                        .unwrap_or(f64::MIN)
+                        .total_cmp(&ea.best_score.unwrap_or(f64::MIN)),
+                )
+                .then(b.last_activity_at.cmp(&a.last_activity_at))
+        });
+        tickets.truncate(SEARCH_RESULTS);
+        Ok(tickets
+            .into_iter()
+            .map(|ticket| {
+                let evidence = &found[&ticket.id];
+                let text = evidence.best_body.as_deref().unwrap_or(&ticket.preview);
+                SearchHit {
+                    customer_matched: evidence.customer,
+                    snippet: snippet(text, &terms, SNIPPET_CHARS),
+                    ticket,
+                }
+            })
+            .collect())
+    }
+
+    /// `(conversation, body, score)` of the most recent matching messages; higher
+    /// scores are better matches.
+    async fn matching_messages(
+        &self,
+        expression: &str,
+    ) -> Result<Vec<(String, String, f64)>, StoreError> {
+        let sql = match self.backend {
+            // bm25() is lower for better matches: negate it.
+            Backend::Sqlite => "SELECT m.conversation_id, m.body, -hits.rank
+                 FROM (SELECT rowid, bm25(messages_fts) AS rank FROM messages_fts
+                       WHERE messages_fts MATCH $1 ORDER BY rowid DESC LIMIT $2) AS hits
+                 JOIN messages m ON m.rowid = hits.rowid"
+                .to_owned(),
+            Backend::Postgres => {
+                let document = pg_document("m.body");
+                format!(
+                    "SELECT m.conversation_id, m.body,
+                        CAST(ts_rank({document}, to_tsquery('simple', $1)) AS DOUBLE PRECISION)
+                     FROM messages m
+                     WHERE {document} @@ to_tsquery('simple', $1)
+                     ORDER BY m.created_at DESC LIMIT $2"
+                )
+            }
+        };
+        Ok(sqlx::query_as(&sql)
+            .bind(expression)
+            .bind(MESSAGE_SAMPLE)
+            .fetch_all(&self.reader)
+            .await?)
+    }
+
+    /// Tickets (newest first, a few per shopper) of shoppers whose name or email matches.
+    async fn matching_customers_tickets(
+        &self,
+        expression: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        let customers = match self.backend {
+            Backend::Sqlite => "SELECT cu.id FROM customers_fts
+                 JOIN customers cu ON cu.rowid = customers_fts.rowid
+                 WHERE customers_fts MATCH $1 LIMIT $2"
+                .to_owned(),
+            Backend::Postgres => format!(
+                "SELECT cu.id FROM customers cu
+                 WHERE {} @@ to_tsquery('simple', $1) LIMIT $2",
+                pg_document("cu.name || ' ' || cu.email")
+            ),
+        };
+        let rows: Vec<(String,)> = sqlx::query_as(&format!(
+            "SELECT c.id FROM conversations c
+             WHERE c.customer_id IN ({customers})
+             ORDER BY c.last_activity_at DESC LIMIT $3"
+        ))
+        .bind(expression)
+        .bind(CUSTOMER_SAMPLE)
+        .bind(SEARCH_RESULTS as i64 * 2)
+        .fetch_all(&self.reader)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// The summaries of `ids` (any order).
+    async fn summaries(
+        &self,
+        agent_id: &str,
+        ids: &[String],
+    ) -> Result<Vec<TicketSummary>, StoreError> {
+        let mut tickets = Vec::with_capacity(ids.len());
+        // Bounded by the samples above; a few hundred ids at most, in chunks.
+        for chunk in ids.chunks(100) {
+            let placeholders: Vec<String> =
+                (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let sql = format!(
+                "{SUMMARY_SELECT} WHERE c.id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_as::<_, SummaryRow>(&sql).bind(agent_id);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(&self.reader).await? {
+                tickets.push(TicketSummary::try_from(row)?);
+            }
+        }
+        Ok(tickets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{test_support::temp_store, NewMessage, Sender};
+
+    #[test]
+    fn queries_quote_terms_and_prefix_only_the_last() {
+        let terms = search_terms("ana souza");
+        assert_eq!(match_query(Backend::Sqlite, &terms), "\"ana\" \"souza\"*");
+        assert_eq!(match_query(Backend::Postgres, &terms), "ana & souza:*");
+        assert_eq!(match_query(Backend::Sqlite, &search_terms("o")), "\"o\"");
+    }
+
+    async fn chat(
+        store: &Store,
+        external: &str,
+        name: &str,
+        email: &str,
+        bodies: &[&str],
+    ) -> String {
+        let customer = store
+            .upsert_customer(external, name, email)
+            .await
+            .expect("customer");
+        let mut conversation = String::new();
+        for (index, body) in bodies.iter().enumerate() {
+            let appended = store
+                .append_message(NewMessage {
+                    sender: Sender::Shopper {
+                        customer_id: customer.id.clone(),
+                        name: name.to_owned(),
+                    },
+                    conversation_id: None,
+                    client_id: format!("c{index}"),
+                    body: (*body).to_owned(),
+                    back_at: None,
+                })
+                .await
+                .expect("stored");
+            conversation = appended.message.conversation_id;
+        }
+        conversation
+    }
+
+    #[tokio::test]
+    async fn search_finds_words_names_and_email_parts_ranked() {
+        let (store, _dir) = temp_store().await;
+        let ana = chat(
+            &store,
+            "1",
+            "Ana Souza",
+            "ana@example.com",
+            &["Where is my order 1001?"],
+        )
+        .await;
+        let ben = chat(
+            &store,
+            "2",
+            "Ben Okafor",
+            "ben@example.com",
+            &[
+                "I want a refund",
+                "The refund for order 1002, please: refund!",
+            ],
+        )
+        .await;
+        let carl = chat(
+            &store,
+            "3",
+            "Carl Refundson",
+            "carl@example.com",
+            &["Hello"],
+        )
+        .await;
+
+        let hits = store.search_tickets("", "refund").await.expect("search");
+        let order: Vec<&str> = hits.iter().map(|h| h.ticket.id.as_str()).collect();
+        assert_eq!(
+            order,
+            [carl.as_str(), ben.as_str()],
+            "a name match ranks first"
+        );
+        assert!(hits[0].customer_matched);
+        assert!(hits[1]
+            .snippet
+            .iter()
+            .any(|part| part.hit && part.text == "refund"));
+
+        let by_email = store
+            .search_tickets("", "ana@example")
+            .await
+            .expect("search");
+        assert_eq!(by_email.len(), 1);
+        assert_eq!(by_email[0].ticket.id, ana);
+        let by_number = store.search_tickets("", "#1001").await.expect("search");
+        assert_eq!(by_number[0].ticket.id, ana);
+        let typed_so_far = store.search_tickets("", "souz").await.expect("search");
+        assert_eq!(typed_so_far[0].ticket.id, ana);
+        assert!(store
+            .search_tickets("", "zebra")
+            .await
+            .expect("search")
+            .is_empty());
+        assert!(store
+            .search_tickets("", " \"*) OR ( ")
+            .await
+            .expect("search")
+            .is_empty());
+        assert!(matches!(
+            store
+                .search_tickets("", &"x".repeat(MAX_QUERY_CHARS + 1))
+                .await,
+            Err(SearchError::TooLong)
+        ));
+    }
+}
