@@ -8,6 +8,7 @@ use leptos::server_fn::{
 };
 use protocol::{
     inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
+    profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
     search::SearchHit,
     settings::{
         BusinessHours, Faq, FaqInput, FieldError, GeneralSettings, Role, Team, WebChatSettings,
@@ -438,6 +439,80 @@ pub async fn rotate_identity_secret() -> Result<String, ApiError> {
     )
 }
 
+/// The shopper behind a ticket: profile summary, other live tickets, first page of events.
+#[server(endpoint = "inbox/profile", input = Json)]
+pub async fn load_profile(id: String) -> Result<TicketProfile, ApiError> {
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?.ticket_profile(&agent, &id).await
+        }
+        .await,
+    )
+}
+
+/// More of a profile's timeline.
+#[server(endpoint = "inbox/profile_events", input = Json)]
+pub async fn profile_events(
+    customer_id: String,
+    after: EventCursor,
+) -> Result<ProfileEventsPage, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::agent().await?;
+            ssr::backend()?.profile_events(&customer_id, after).await
+        }
+        .await,
+    )
+}
+
+/// The team's reply macros (any agent uses them; owners and admins manage them).
+#[server(endpoint = "macros", input = Json)]
+pub async fn list_macros() -> Result<Vec<Macro>, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::agent().await?;
+            ssr::backend()?.macros().await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "settings/create_macro", input = Json)]
+pub async fn create_macro(input: MacroInput) -> Result<Macro, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            let input = input.validated()?;
+            ssr::backend()?.create_macro(input).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "settings/update_macro", input = Json)]
+pub async fn update_macro(id: String, input: MacroInput) -> Result<(), ApiError> {
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            let input = input.validated()?;
+            ssr::backend()?.update_macro(&id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "settings/delete_macro", input = Json)]
+pub async fn delete_macro(id: String) -> Result<(), ApiError> {
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.delete_macro(&id).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "settings/faqs", input = Json)]
 pub async fn list_faqs() -> Result<Vec<Faq>, ApiError> {
     ssr::respond(
@@ -666,6 +741,7 @@ pub mod ssr {
     use leptos::prelude::*;
     use protocol::{
         inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
+        profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
         search::SearchHit,
         settings::{BusinessHours, Faq, FaqInput, GeneralSettings, Role, Team, WebChatSettings},
         TicketThread,
@@ -703,6 +779,20 @@ pub mod ssr {
             query: &str,
         ) -> Result<Vec<SearchHit>, ApiError>;
         async fn assignees(&self) -> Result<Vec<Assignee>, ApiError>;
+        async fn ticket_profile(
+            &self,
+            agent: &AgentProfile,
+            id: &str,
+        ) -> Result<TicketProfile, ApiError>;
+        async fn profile_events(
+            &self,
+            customer_id: &str,
+            after: EventCursor,
+        ) -> Result<ProfileEventsPage, ApiError>;
+        async fn macros(&self) -> Result<Vec<Macro>, ApiError>;
+        async fn create_macro(&self, input: MacroInput) -> Result<Macro, ApiError>;
+        async fn update_macro(&self, id: &str, input: MacroInput) -> Result<(), ApiError>;
+        async fn delete_macro(&self, id: &str) -> Result<(), ApiError>;
         async fn ticket_action(
             &self,
             agent: &AgentProfile,

@@ -25,8 +25,9 @@ pub struct PendingReply {
 
 #[derive(Clone, Copy)]
 pub struct Inbox {
-    /// The logged-in agent (for "Mine").
+    /// The logged-in agent (for "Mine", and macros' `{{agent_first_name}}`).
     pub agent_id: RwSignal<String>,
+    pub agent_name: RwSignal<String>,
     /// The view the list shows.
     pub view: RwSignal<InboxView>,
     /// The view's tickets, in its order.
@@ -52,6 +53,7 @@ impl Inbox {
     pub fn new() -> Self {
         Inbox {
             agent_id: RwSignal::new(String::new()),
+            agent_name: RwSignal::new(String::new()),
             view: RwSignal::new(InboxView::default()),
             tickets: RwSignal::new(Vec::new()),
             next: RwSignal::new(None),

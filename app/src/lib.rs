@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("general") view=pages::GeneralSettingsPage />
                     <Route path=path!("faqs") view=pages::FaqsSettings />
                     <Route path=path!("hours") view=pages::HoursSettings />
+                    <Route path=path!("macros") view=pages::MacrosSettings />
                     <Route path=path!("team") view=pages::TeamSettings />
                     <Route path=path!("notifications") view=pages::NotificationsSettings />
                 </ParentRoute>

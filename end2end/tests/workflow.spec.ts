@@ -30,6 +30,20 @@ test("two agents triage a shopper's ticket live, by keyboard", async ({ browser 
   await logInAsOwner(olga);
   const ivy = await secondAgent(browser, olga);
   const ivyErrors = watchErrors(ivy);
+
+  // Olga adds a macro in Settings; a bad variable is refused beside the field first.
+  await olga.goto("/settings/macros");
+  await olga.getByLabel("Name").fill("Damaged item");
+  await olga.getByLabel("Reply").fill("Hi {{firstname}}");
+  await olga.getByRole("button", { name: "Add macro" }).click();
+  await expect(olga.getByText("Unknown variable {{firstname}}")).toBeVisible();
+  await olga
+    .getByLabel("Reply")
+    .fill("Hi {{first_name}}, I'm so sorry! A replacement for {{last_order_number}} is on its way. — {{agent_first_name}}");
+  await olga.getByRole("button", { name: "Add macro" }).click();
+  await expect(olga.getByRole("heading", { name: "1 macro" })).toBeVisible();
+  await expectAccessible(olga);
+  await olga.screenshot({ ...shots("settings-macros"), fullPage: true });
   await olga.goto("/inbox");
   for (const agent of [olga, ivy]) {
     await expect(agent.getByText(/^Connecting/)).toBeHidden();
@@ -110,8 +124,25 @@ test("two agents triage a shopper's ticket live, by keyboard", async ({ browser 
   await expect(olgaThread).toContainText("The shopper wrote, so the ticket woke up");
   await expect(olga.locator(".conversation-head .status")).toHaveText("Open");
   await expect(ivyThread).toContainText("send the broken one back?");
+  await expect(openTab(olga)).toContainText(String(openBefore + 1));
+
+  // The sidebar shows who Ben is; Olga answers with the macro, filled from his profile.
+  const profile = olga.getByRole("complementary", { name: "Shopper profile" });
+  await expect(profile).toContainText("Austin, United States");
+  await expect(profile).toContainText("Placed order #1019, 3 items, $126.00");
+  await olga.getByRole("button", { name: "Macros" }).click();
+  await expect(olga.getByLabel("Search macros")).toBeFocused();
+  await olga.keyboard.type("damaged");
+  await olga.keyboard.press("Enter");
+  const olgaReply = olga.getByLabel("Reply to Ben Carter");
+  await expect(olgaReply).toHaveValue("Hi Ben, I'm so sorry! A replacement for #1019 is on its way. — Olga");
+  await expect(olgaReply).toBeFocused();
+  await olga.screenshot(shots("helpdesk-ticket-profile"));
+  await olgaReply.press("Enter");
+  await expect(shopperThread).toContainText("A replacement for #1019 is on its way");
 
   // Olga closes it with e and Enter: the drawer turns read-only; a new chat is a new ticket.
+  await olga.locator("body").click({ position: { x: 5, y: 5 } });
   await olga.keyboard.press("e");
   const confirm = olga.getByRole("alertdialog", { name: "Close this ticket?" });
   await expect(confirm).toBeVisible();

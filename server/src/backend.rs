@@ -8,6 +8,7 @@ use app::api::{
 };
 use protocol::{
     inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
+    profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
     search::SearchHit,
     settings::{BusinessHours, Faq, FaqInput, GeneralSettings, Role, Team, WebChatSettings},
     TicketThread,
@@ -17,7 +18,9 @@ use crate::{
     agent_auth::session_cookie,
     settings_api,
     state::AppState,
-    store::{Closer, FaqError, LoginError, SearchError, StoreError, TeamError, WorkflowError},
+    store::{
+        Closer, FaqError, LoginError, MacroError, SearchError, StoreError, TeamError, WorkflowError,
+    },
     workflow,
 };
 
@@ -57,6 +60,16 @@ impl From<WorkflowError> for ApiError {
             }
             WorkflowError::Invalid(reason) => ApiError::Invalid(reason),
             WorkflowError::Store(error) => internal(error),
+        }
+    }
+}
+
+impl From<MacroError> for ApiError {
+    fn from(error: MacroError) -> Self {
+        match error {
+            MacroError::NotFound => ApiError::NotFound,
+            MacroError::TooMany => ApiError::Invalid(error.to_string()),
+            MacroError::Store(error) => internal(error),
         }
     }
 }
@@ -130,6 +143,68 @@ impl Backend for AppState {
             Err(SearchError::TooLong) => Err(ApiError::Invalid(SearchError::TooLong.to_string())),
             Err(SearchError::Store(error)) => Err(internal(error)),
         }
+    }
+
+    async fn ticket_profile(
+        &self,
+        agent: &AgentProfile,
+        id: &str,
+    ) -> Result<TicketProfile, ApiError> {
+        let customer_id = self
+            .store
+            .conversation_customer(id)
+            .await
+            .map_err(internal)?
+            .ok_or(ApiError::NotFound)?;
+        let profile = self
+            .store
+            .customer_profile(&customer_id)
+            .await
+            .map_err(internal)?
+            .ok_or(ApiError::NotFound)?;
+        let other_tickets = self
+            .store
+            .other_live_tickets(&customer_id, id, &agent.id)
+            .await
+            .map_err(internal)?;
+        let events = self
+            .store
+            .profile_events(&customer_id, None)
+            .await
+            .map_err(internal)?;
+        Ok(TicketProfile {
+            profile,
+            other_tickets,
+            events,
+            store_name: self.settings.current().shop.general.store_name.clone(),
+        })
+    }
+
+    async fn profile_events(
+        &self,
+        customer_id: &str,
+        after: EventCursor,
+    ) -> Result<ProfileEventsPage, ApiError> {
+        self.store
+            .profile_events(customer_id, Some(&after))
+            .await
+            .map_err(internal)
+    }
+
+    async fn macros(&self) -> Result<Vec<Macro>, ApiError> {
+        self.store.macros().await.map_err(internal)
+    }
+
+    async fn create_macro(&self, input: MacroInput) -> Result<Macro, ApiError> {
+        Ok(self.store.create_macro(&input).await?)
+    }
+
+    async fn update_macro(&self, id: &str, input: MacroInput) -> Result<(), ApiError> {
+        Ok(self.store.update_macro(id, &input).await?)
+    }
+
+    async fn delete_macro(&self, id: &str) -> Result<(), ApiError> {
+        Ok(self.store.delete_macro(id).await?)
     }
 
     async fn assignees(&self) -> Result<Vec<Assignee>, ApiError> {

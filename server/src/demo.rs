@@ -11,7 +11,11 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::{identity, store::Store};
+use crate::{
+    identity,
+    ids::now_ms,
+    store::{NewProfileEvent, PlacedOrder, ProfileDetails, Store, StoreError},
+};
 
 #[derive(Clone)]
 pub struct DemoState {
@@ -41,6 +45,190 @@ struct DemoCustomer {
     id: &'static str,
     name: &'static str,
     email: &'static str,
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// One entry of a demo shopper's history: days ago, and what happened.
+enum DemoEvent {
+    Order {
+        number: &'static str,
+        items: i64,
+        total_minor: i64,
+    },
+    Other {
+        metric: &'static str,
+        summary: &'static str,
+    },
+}
+
+/// A demo shopper's details and history (days ago, event).
+struct DemoHistory {
+    customer: &'static DemoCustomer,
+    phone: &'static str,
+    location: &'static str,
+    since_days: i64,
+    events: Vec<(i64, DemoEvent)>,
+}
+
+/// Gives the demo shoppers a store history (details, orders, emails, browsing), through
+/// the same store functions the Shopify webhooks and the events API use. Runs at every
+/// start; the events' unique ids make repeats change nothing.
+pub async fn seed_profiles(store: &Store) -> Result<(), StoreError> {
+    use DemoEvent::{Order, Other};
+    let now = now_ms();
+    let histories = [
+        DemoHistory {
+            customer: &CUSTOMERS[0],
+            phone: "+351 912 345 678",
+            location: "Lisbon, Portugal",
+            since_days: 620,
+            events: vec![
+                (
+                    410,
+                    Order {
+                        number: "#1001",
+                        items: 2,
+                        total_minor: 8_400,
+                    },
+                ),
+                (
+                    407,
+                    Other {
+                        metric: "Fulfilled Order",
+                        summary: "Order #1001 was fulfilled (2 items)",
+                    },
+                ),
+                (
+                    40,
+                    Other {
+                        metric: "Received Email",
+                        summary: "Received email “Autumn glazes are here”",
+                    },
+                ),
+                (
+                    39,
+                    Other {
+                        metric: "Opened Email",
+                        summary: "Opened email “Autumn glazes are here”",
+                    },
+                ),
+                (
+                    38,
+                    Other {
+                        metric: "Viewed Product",
+                        summary: "Viewed Speckled mug",
+                    },
+                ),
+                (
+                    37,
+                    Order {
+                        number: "#1024",
+                        items: 1,
+                        total_minor: 2_800,
+                    },
+                ),
+                (
+                    2,
+                    Other {
+                        metric: "Fulfilled Order",
+                        summary: "Order #1024 was fulfilled (1 item)",
+                    },
+                ),
+                (
+                    2,
+                    Other {
+                        metric: "Received Email",
+                        summary: "Received email “Your order #1024 is on its way”",
+                    },
+                ),
+            ],
+        },
+        DemoHistory {
+            customer: &CUSTOMERS[1],
+            phone: "+1 512 555 0142",
+            location: "Austin, United States",
+            since_days: 95,
+            events: vec![
+                (
+                    90,
+                    Other {
+                        metric: "Received Email",
+                        summary: "Received email “Welcome to Clay & Kiln”",
+                    },
+                ),
+                (
+                    60,
+                    Other {
+                        metric: "Viewed Product",
+                        summary: "Viewed Sage serving bowl",
+                    },
+                ),
+                (
+                    12,
+                    Order {
+                        number: "#1019",
+                        items: 3,
+                        total_minor: 12_600,
+                    },
+                ),
+                (
+                    1,
+                    Other {
+                        metric: "Received Email",
+                        summary: "Received email “Your order #1019 has shipped”",
+                    },
+                ),
+            ],
+        },
+    ];
+    for DemoHistory {
+        customer,
+        phone,
+        location,
+        since_days,
+        events,
+    } in histories
+    {
+        let record = store
+            .upsert_customer(customer.id, customer.name, customer.email)
+            .await?;
+        let details = ProfileDetails {
+            phone: Some(phone.to_owned()),
+            location: Some(location.to_owned()),
+            customer_since: Some(now - since_days * DAY_MS),
+        };
+        store.update_profile_details(&record.id, &details).await?;
+        for (index, (days_ago, event)) in events.into_iter().enumerate() {
+            let at = now - days_ago * DAY_MS + index as i64 * 60_000;
+            let mut event = match event {
+                Order {
+                    number,
+                    items,
+                    total_minor,
+                } => {
+                    let order = PlacedOrder {
+                        number: number.to_owned(),
+                        total_minor,
+                        currency: "USD".to_owned(),
+                    };
+                    NewProfileEvent::placed_order(order, items, at, "demo")
+                }
+                Other { metric, summary } => NewProfileEvent {
+                    metric: metric.to_owned(),
+                    summary: summary.to_owned(),
+                    properties: serde_json::json!({}),
+                    occurred_at: at,
+                    source: "demo".to_owned(),
+                    unique_id: None,
+                    order: None,
+                },
+            };
+            event.unique_id = Some(format!("demo-{}-{index}", customer.key));
+            store.record_profile_event(&record.id, &event).await?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]

@@ -94,6 +94,9 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| origin_of(local));
+        if demo_listener.is_some() {
+            demo::seed_profiles(&store).await?;
+        }
         let mut allowed_origins = config.allowed_origins.clone();
         if allowed_origins.is_empty() {
             // Out of the box the demo storefront is the one allowed storefront.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod inbox;
+pub mod profile;
 pub mod search;
 pub mod settings;
 pub mod thread;

@@ -77,6 +77,7 @@ pub fn InboxLayout() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(agent)) = agent.get() {
             inbox.agent_id.set(agent.id);
+            inbox.agent_name.set(agent.name);
         }
     });
 
@@ -92,21 +93,9 @@ pub fn InboxLayout() -> impl IntoView {
     let refresh_pending = StoredValue::new(false);
     Effect::new(move |first: Option<()>| {
         inbox.counts_stale.track();
-        if first.is_none() || refresh_pending.get_value() {
-            return;
+        if first.is_some() {
+            refresh_counts(inbox, refresh_pending);
         }
-        refresh_pending.set_value(true);
-        set_timeout(
-            move || {
-                refresh_pending.set_value(false);
-                spawn_local(async move {
-                    if let Ok(counts) = inbox_counts().await {
-                        inbox.counts.set(counts);
-                    }
-                });
-            },
-            COUNTS_REFRESH,
-        );
     });
 
     view! {
@@ -164,6 +153,30 @@ pub fn InboxLayout() -> impl IntoView {
         </div>
         <ShortcutHelp open=help_open />
     }
+}
+
+/// Fetches the counts after a short pause (changes come in bursts), and again if more
+/// changes arrived while that fetch was under way.
+fn refresh_counts(inbox: Inbox, pending: StoredValue<bool>) {
+    if pending.get_value() {
+        return;
+    }
+    pending.set_value(true);
+    set_timeout(
+        move || {
+            let seen = inbox.counts_stale.get_untracked();
+            spawn_local(async move {
+                if let Ok(counts) = inbox_counts().await {
+                    inbox.counts.set(counts);
+                }
+                pending.set_value(false);
+                if inbox.counts_stale.get_untracked() != seen {
+                    refresh_counts(inbox, pending);
+                }
+            });
+        },
+        COUNTS_REFRESH,
+    );
 }
 
 /// Ticket search: what was typed, and the answer to the latest query.

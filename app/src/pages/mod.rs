@@ -6,6 +6,8 @@ mod auth;
 mod icons;
 mod inbox;
 mod invite;
+mod macros;
+mod profile;
 mod rail;
 mod settings;
 mod shortcuts;
@@ -16,8 +18,8 @@ pub use auth::{LoginPage, SetupPage};
 pub use inbox::{InboxLayout, NoTicketSelected};
 pub use invite::InvitePage;
 pub use settings::{
-    FaqsSettings, GeneralSettingsPage, HoursSettings, NotificationsSettings, SettingsIndex,
-    SettingsLayout, TeamSettings, WebChatSettingsPage,
+    FaqsSettings, GeneralSettingsPage, HoursSettings, MacrosSettings, NotificationsSettings,
+    SettingsIndex, SettingsLayout, TeamSettings, WebChatSettingsPage,
 };
 pub use ticket::TicketPage;
 

@@ -4,17 +4,23 @@
 use leptos::{ev::KeyboardEvent, html, prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use protocol::{inbox::TicketEvent, AuthorKind, ClientFrame, Message, TicketStatus, TicketSummary};
+use protocol::{
+    inbox::TicketEvent,
+    profile::{fill_macro, Macro, MacroContext, TicketProfile},
+    AuthorKind, ClientFrame, Message, TicketStatus, TicketSummary,
+};
 
 use super::{
     icons::ChannelIcon,
     inbox::{initials, WaitingBadge},
+    macros::MacroPicker,
+    profile::ProfileSidebar,
     settings::LocalTime,
     ticket_actions::TicketActions,
     ErrorNote,
 };
 use crate::{
-    api::{load_ticket, mark_read},
+    api::{load_profile, load_ticket, mark_read},
     inbox::{Inbox, PendingReply},
     live,
     time::ClockTime,
@@ -26,19 +32,33 @@ pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let thread = Resource::new(move || id.get(), load_ticket);
+    let profile = Resource::new(move || id.get(), load_profile);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading conversation…"</p> }>
-            {move || Suspend::new(async move {
-                match thread.await {
-                    Ok(thread) => {
-                        let id = thread.ticket.id.clone();
-                        inbox.seed_thread(thread.ticket, thread.messages, thread.events);
-                        view! { <Conversation id /> }.into_any()
+        <div class="ticket-layout">
+            <Suspense fallback=|| view! { <p class="loading">"Loading conversation…"</p> }>
+                {move || Suspend::new(async move {
+                    match thread.await {
+                        Ok(thread) => {
+                            let id = thread.ticket.id.clone();
+                            inbox.seed_thread(thread.ticket, thread.messages, thread.events);
+                            let loaded = Signal::derive(move || profile.get().and_then(Result::ok));
+                            view! { <Conversation id profile=loaded /> }.into_any()
+                        }
+                        Err(error) => view! { <ErrorNote error /> }.into_any(),
                     }
-                    Err(error) => view! { <ErrorNote error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+                })}
+            </Suspense>
+            <Suspense fallback=|| view! { <aside class="profile"><p class="loading">"Loading profile…"</p></aside> }>
+                {move || Suspend::new(async move {
+                    match profile.await {
+                        Ok(profile) => view! { <ProfileSidebar profile /> }.into_any(),
+                        Err(_) => view! {
+                            <aside class="profile"><p class="muted">"The shopper's profile could not be loaded."</p></aside>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
     }
 }
 
@@ -66,7 +86,7 @@ impl ThreadItem {
 }
 
 #[component]
-fn Conversation(id: String) -> impl IntoView {
+fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl IntoView {
     let inbox = expect_context::<Inbox>();
     let ticket = {
         let id = id.clone();
@@ -166,6 +186,8 @@ fn Conversation(id: String) -> impl IntoView {
                 class="thread"
                 node_ref=log_ref
                 role="log"
+                // Scrollable by keyboard too (focus it, then arrow keys / Page Up).
+                tabindex="0"
                 aria-live="polite"
                 aria-label=move || format!("Conversation with {}", name())
             >
@@ -185,7 +207,7 @@ fn Conversation(id: String) -> impl IntoView {
                 when=move || !closed()
                 fallback=|| view! { <p class="ended">"This ticket is closed. The shopper's next message starts a new ticket."</p> }
             >
-                <Composer conversation_id=id.clone() name=Signal::derive(name) last_shopper_seq />
+                <Composer conversation_id=id.clone() name=Signal::derive(name) last_shopper_seq profile />
             </Show>
         </article>
     }
@@ -314,6 +336,7 @@ fn Composer(
     conversation_id: String,
     name: Signal<String>,
     last_shopper_seq: Signal<i64>,
+    profile: Signal<Option<TicketProfile>>,
 ) -> impl IntoView {
     let inbox = expect_context::<Inbox>();
     let (body, set_body) = signal(String::new());
@@ -382,7 +405,8 @@ fn Composer(
             }
         }
     };
-    let insert_emoji = move |emoji: &'static str| {
+    // Puts `text` where the cursor is (replacing any selection) and focuses the reply.
+    let insert_text = move |insert: &str| {
         let text = body.get_untracked();
         let (start, end) = textarea
             .get_untracked()
@@ -411,15 +435,41 @@ fn Composer(
             text.len()
         };
         let (start, end) = (byte_at(start), byte_at(end.max(start)));
-        let next = format!("{}{emoji}{}", &text[..start], &text[end..]);
+        let next = format!("{}{insert}{}", &text[..start], &text[end..]);
         if typing_from.get_value().is_none() {
             typing_from.set_value(Some(last_shopper_seq.get_untracked()));
         }
         set_body.set(next);
-        emoji_open.set(false);
         if let Some(area) = textarea.get_untracked() {
             let _ = area.focus();
         }
+    };
+    let insert_emoji = move |emoji: &'static str| {
+        insert_text(emoji);
+        emoji_open.set(false);
+    };
+    let macro_note = RwSignal::new(None::<String>);
+    let use_macro = move |chosen: Macro| {
+        let agent_name = inbox.agent_name.get_untracked();
+        let loaded = profile.get_untracked();
+        let store_name = loaded
+            .as_ref()
+            .map(|p| p.store_name.clone())
+            .unwrap_or_default();
+        let context = MacroContext {
+            profile: loaded.as_ref().map(|p| &p.profile),
+            store_name: &store_name,
+            agent_name: &agent_name,
+        };
+        let (text, missing) = fill_macro(&chosen.body, &context);
+        insert_text(&text);
+        macro_note.set((!missing.is_empty()).then(|| {
+            format!(
+                "“{}” had no value for {}: complete the reply before sending.",
+                chosen.name,
+                missing.join(", ")
+            )
+        }));
     };
     let submit = {
         let send = send.clone();
@@ -443,6 +493,7 @@ fn Composer(
                     }>"Keep editing"</button>
                 </div>
             </Show>
+            {move || macro_note.get().map(|note| view! { <p class="macro-note" role="status">{note}</p> })}
             <label for="reply" class="sr-only">{move || format!("Reply to {}", name.get())}</label>
             <textarea
                 id="reply"
@@ -483,6 +534,7 @@ fn Composer(
                             }).collect_view()}
                         </div>
                     </Show>
+                    <MacroPicker on_pick=use_macro />
                     <span class="hint">"Replying assigns the ticket to you."</span>
                 </div>
                 <button type="submit" class="primary" disabled=move || body.with(|text| text.trim().is_empty())>

@@ -10,6 +10,7 @@ mod agents;
 mod chat;
 mod isolation;
 mod notifications;
+mod profiles;
 mod search;
 mod settings;
 mod team;

@@ -9,6 +9,7 @@
 mod faqs;
 mod general;
 mod hours;
+mod macros;
 mod notifications;
 mod team;
 mod web_chat;
@@ -16,6 +17,7 @@ mod web_chat;
 pub use faqs::FaqsSettings;
 pub use general::GeneralSettingsPage;
 pub use hours::HoursSettings;
+pub use macros::MacrosSettings;
 pub use notifications::NotificationsSettings;
 pub use team::TeamSettings;
 pub use web_chat::WebChatSettingsPage;
@@ -74,6 +76,7 @@ pub fn SettingsLayout() -> impl IntoView {
                 <A href="/settings/general">"General"</A>
                 <A href="/settings/faqs">"FAQs"</A>
                 <A href="/settings/hours">"Business hours"</A>
+                <A href="/settings/macros">"Macros"</A>
                 <A href="/settings/team">"Team"</A>
                 <A href="/settings/notifications">"Notifications"</A>
             </nav>

@@ -1,0 +1,144 @@
+//! The ticket's profile sidebar: who the shopper is (contact, location, customer
+//! since, orders, total spent), their other live tickets, and their event history,
+//! newest first, paged.
+
+use leptos::{prelude::*, task::spawn_local};
+use protocol::profile::{format_money, ProfileEvent, TicketProfile};
+
+use super::{icons::ChannelIcon, settings::LocalTime};
+use crate::{api::profile_events, inbox::Inbox, time::relative};
+
+#[component]
+pub fn ProfileSidebar(profile: TicketProfile) -> impl IntoView {
+    let inbox = expect_context::<Inbox>();
+    let person = profile.profile.clone();
+    let events = RwSignal::new(profile.events.events.clone());
+    let next = RwSignal::new(profile.events.next.clone());
+    let loading = RwSignal::new(false);
+    let failed = RwSignal::new(false);
+    let customer_id = StoredValue::new(person.id.clone());
+    let more = move |_| {
+        let Some(after) = next.get_untracked() else {
+            return;
+        };
+        loading.set(true);
+        failed.set(false);
+        spawn_local(async move {
+            match profile_events(customer_id.get_value(), after).await {
+                Ok(page) => {
+                    events.update(|held| held.extend(page.events));
+                    next.set(page.next);
+                }
+                Err(_) => failed.set(true),
+            }
+            loading.set(false);
+        });
+    };
+    let query = inbox.view.get_untracked().to_query();
+    view! {
+        <aside class="profile" aria-labelledby="profile-title">
+            <h2 id="profile-title" class="sr-only">"Shopper profile"</h2>
+            <section class="profile-card">
+                <p class="profile-name">{person.name.clone()}</p>
+                <dl class="facts">
+                    <Fact label="Email" value=Some(person.email.clone()).filter(|e| !e.is_empty()) />
+                    <Fact label="Phone" value=person.phone.clone() />
+                    <Fact label="Location" value=person.location.clone() />
+                    <div>
+                        <dt>"Customer since"</dt>
+                        <dd><LocalTime at=person.customer_since /></dd>
+                    </div>
+                    <div>
+                        <dt>"Orders"</dt>
+                        <dd>{person.orders_count}</dd>
+                    </div>
+                    <div>
+                        <dt>"Total spent"</dt>
+                        <dd>{format_money(person.total_spent_minor, &person.currency)}</dd>
+                    </div>
+                    <Fact label="Last order" value=person.last_order_number.clone() />
+                </dl>
+            </section>
+            {(!profile.other_tickets.is_empty()).then(|| view! {
+                <section class="profile-card">
+                    <h3>"Other open tickets"</h3>
+                    <ul class="other-tickets">
+                        {profile.other_tickets.iter().map(|ticket| view! {
+                            <li>
+                                <a href=format!("/inbox/{}?{query}", ticket.id)>
+                                    <ChannelIcon channel=ticket.channel />
+                                    <span class="preview">{ticket.preview.clone()}</span>
+                                </a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            <section class="profile-card">
+                <h3>"Activity"</h3>
+                <Show
+                    when=move || events.with(|events| !events.is_empty())
+                    fallback=|| view! { <p class="muted">"No activity recorded yet."</p> }
+                >
+                    <ol class="timeline">
+                        <For each=move || events.get() key=|event| event.id.clone() let:event>
+                            <TimelineItem event />
+                        </For>
+                    </ol>
+                </Show>
+                <Show when=move || next.with(Option::is_some)>
+                    <button type="button" class="secondary small" on:click=more disabled=loading>
+                        {move || if loading.get() { "Loading…" } else { "Show older activity" }}
+                    </button>
+                </Show>
+                <Show when=move || failed.get()>
+                    <p class="action-error" role="alert">"Could not load more activity. Try again."</p>
+                </Show>
+            </section>
+        </aside>
+    }
+}
+
+#[component]
+fn Fact(label: &'static str, value: Option<String>) -> impl IntoView {
+    value.map(|value| {
+        view! {
+            <div>
+                <dt>{label}</dt>
+                <dd>{value}</dd>
+            </div>
+        }
+    })
+}
+
+/// The timeline's marker for a metric.
+fn marker(metric: &str) -> &'static str {
+    match metric {
+        "Placed Order" => "order",
+        "Fulfilled Order" => "fulfilled",
+        "Cancelled Order" => "cancelled",
+        "Received Email" | "Opened Email" | "Clicked Email" => "email",
+        "Viewed Product" => "viewed",
+        _ => "other",
+    }
+}
+
+#[component]
+fn TimelineItem(event: ProfileEvent) -> impl IntoView {
+    let inbox = expect_context::<Inbox>();
+    let at = event.occurred_at;
+    let class = format!("timeline-item {}", marker(&event.metric));
+    view! {
+        <li class=class>
+            <span class="timeline-dot" aria-hidden="true"></span>
+            <div>
+                <p class="timeline-summary">{event.summary}</p>
+                <p class="timeline-meta">
+                    {event.metric}
+                    " · "
+                    <span title="">{move || format!("{} ago", relative(at, inbox.now.get())).replace("now ago", "just now")}</span>
+                </p>
+            </div>
+        </li>
+    }
+}
