@@ -7,10 +7,12 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use protocol::{
+    attachments::Attachment,
     inbox::{InboxPage, InboxView, PageCursor, TicketEvent, ViewCounts},
     settings::WaitingAlerts,
     thread::{merge_message, merge_ticket, Merge},
-    ClientFrame, Message, RejectReason, ServerFrame, TicketSummary,
+    AuthorKind, ClientFrame, Message, Participant, RejectReason, ServerFrame, TicketSummary,
+    TYPING_SHOWS_MS, VIEWING_COUNTS_MS,
 };
 
 /// A reply the agent sent that the server has not acknowledged yet.
@@ -19,8 +21,22 @@ pub struct PendingReply {
     pub client_id: String,
     pub conversation_id: String,
     pub body: String,
+    /// Images uploaded to go with it.
+    pub attachments: Vec<Attachment>,
     /// `Some` once the server refused it for good (shown with the reason).
     pub failed: Option<String>,
+}
+
+impl PendingReply {
+    /// The frame that sends (or re-sends: same client id, stored once) this reply.
+    pub fn frame(&self) -> ClientFrame {
+        ClientFrame::Send {
+            conversation_id: Some(self.conversation_id.clone()),
+            client_id: self.client_id.clone(),
+            body: self.body.clone(),
+            attachments: self.attachments.iter().map(|a| a.id.clone()).collect(),
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -47,6 +63,10 @@ pub struct Inbox {
     pub now: RwSignal<i64>,
     /// Bumped when the counts may have changed; the layout refetches them.
     pub counts_stale: RwSignal<u64>,
+    /// Who is typing where: conversation → (who, until when, epoch ms).
+    pub typing: RwSignal<HashMap<String, Vec<(Participant, i64)>>>,
+    /// Which ticket each other agent has open: agent id → (ticket, name, until when).
+    pub viewers: RwSignal<HashMap<String, (String, String, i64)>>,
 }
 
 impl Inbox {
@@ -66,6 +86,8 @@ impl Inbox {
             connected: RwSignal::new(false),
             now: RwSignal::new(crate::time::now_ms()),
             counts_stale: RwSignal::new(0),
+            typing: RwSignal::new(HashMap::new()),
+            viewers: RwSignal::new(HashMap::new()),
         }
     }
 
@@ -224,6 +246,48 @@ impl Inbox {
                 });
                 None
             }
+            ServerFrame::Typing {
+                conversation_id,
+                who,
+            } => {
+                self.someone_typing(conversation_id, who);
+                None
+            }
+            ServerFrame::Viewing {
+                conversation_id,
+                who,
+            } => {
+                if who.id != self.agent_id.get_untracked() {
+                    self.viewers.update(|viewers| match conversation_id {
+                        Some(id) => {
+                            let until = crate::time::now_ms() + VIEWING_COUNTS_MS;
+                            viewers.insert(who.id, (id, who.name, until));
+                        }
+                        None => drop(viewers.remove(&who.id)),
+                    });
+                }
+                None
+            }
+            ServerFrame::Receipt {
+                conversation_id,
+                delivered_seq,
+                seen_seq,
+            } => {
+                let receipt = |ticket: &mut TicketSummary| {
+                    ticket.shopper_delivered_seq = ticket.shopper_delivered_seq.max(delivered_seq);
+                    ticket.shopper_seen_seq = ticket.shopper_seen_seq.max(seen_seq);
+                };
+                self.tickets.update(|tickets| {
+                    tickets
+                        .iter_mut()
+                        .filter(|t| t.id == conversation_id)
+                        .for_each(receipt);
+                });
+                self.opened.update(|opened| {
+                    opened.get_mut(&conversation_id).map(receipt);
+                });
+                None
+            }
             ServerFrame::ResumeRefused { .. }
             | ServerFrame::Resync
             | ServerFrame::Ended { .. }
@@ -231,9 +295,43 @@ impl Inbox {
         }
     }
 
+    /// Shows that `who` is typing in `conversation_id` for a while (not the agent's own).
+    fn someone_typing(&self, conversation_id: String, who: Participant) {
+        if who.kind == AuthorKind::Agent && who.id == self.agent_id.get_untracked() {
+            return;
+        }
+        let until = crate::time::now_ms() + TYPING_SHOWS_MS;
+        self.typing.update(|typing| {
+            let list = typing.entry(conversation_id).or_default();
+            list.retain(|(held, _)| held != &who);
+            list.push((who, until));
+        });
+        let typing = self.typing;
+        set_timeout(
+            move || {
+                let now = crate::time::now_ms();
+                typing.update(|typing| {
+                    typing.retain(|_, list| {
+                        list.retain(|(_, until)| *until > now);
+                        !list.is_empty()
+                    });
+                });
+            },
+            std::time::Duration::from_millis(TYPING_SHOWS_MS as u64 + 100),
+        );
+    }
+
     /// Adds a live message to its thread if that thread is loaded; asks for catch-up on a gap.
     fn add_message(&self, message: Message) -> Option<ClientFrame> {
         let conversation_id = message.conversation_id.clone();
+        // Whoever sent it has stopped typing.
+        self.typing.update(|typing| {
+            if let Some(list) = typing.get_mut(&conversation_id) {
+                list.retain(|(who, _)| {
+                    who.kind != message.author_kind || who.name != message.author_name
+                });
+            }
+        });
         let merge = self.threads.try_update(|threads| {
             threads
                 .get_mut(&conversation_id)
@@ -267,11 +365,7 @@ impl Inbox {
             pending
                 .iter()
                 .filter(|reply| reply.failed.is_none())
-                .map(|reply| ClientFrame::Send {
-                    conversation_id: Some(reply.conversation_id.clone()),
-                    client_id: reply.client_id.clone(),
-                    body: reply.body.clone(),
-                })
+                .map(PendingReply::frame)
                 .collect()
         })
     }

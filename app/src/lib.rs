@@ -4,11 +4,14 @@
 
 #![recursion_limit = "256"]
 
+mod alerts;
 pub mod api;
 pub mod inbox;
 pub mod live;
 mod pages;
 mod time;
+#[cfg(feature = "hydrate")]
+mod upload;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -71,6 +71,9 @@ mod browser {
                 }
             }),
             on_frame: Rc::new(move |frame| {
+                if let ServerFrame::Message { message } = &frame {
+                    crate::alerts::message_arrived(message);
+                }
                 let resync = matches!(frame, ServerFrame::Resync);
                 if let Some(reply) = inbox.apply(frame) {
                     send(&reply);

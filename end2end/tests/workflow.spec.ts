@@ -7,6 +7,13 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { demoUrl } from "../playwright.config";
 import { expectAccessible, logInAsOwner, shots, watchErrors } from "./support";
 
+/** A small PNG (160 x 110, a checked pattern with a band), as a picked file. */
+const photo = (name: string) => ({
+  name,
+  mimeType: "image/png",
+  buffer: Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAKAAAABuCAIAAAAvT4++AAABJklEQVR42u3dSw3AIBAEUGRxrxt04AIFlVALdYAbPOxhk25fMvdJ5l35tP2scO45wtGb09sMDdjQgA0NGDBgvYD1AtYLGLChARsasKEB6wWsF7BewIANDdjQgA0NGHAqsLFq9wIGbGjAhgYMGLBewHoB6wUM2NCADQ3Y0ID1AtYLWC9gwIYGbGjAhgYMOBfYWMUP3V39lcIBDFgAC2ABLIAFsAAGLIAFsAAWwAJYAAMWwAJYAAtgASyABTBgASyABbAAlhCwm3ruBxsasKEBAwasF7BewHoBAzY0YEN7JwuS30f1AtYLWC9gwIYGbGjAhgYMGLBewHoB6wUM2NCADQ3Y0ID1AtYLWC/gvwEby6lKQwM2NGDAgPUC1gtYL2DAhgZs6E/0HlKhWstvc4AlAAAAAElFTkSuQmCC", "base64"),
+});
+
 /** The owner invites a second agent, who joins in their own browser context. */
 async function secondAgent(browser: Browser, owner: Page): Promise<Page> {
   await owner.goto("/settings/team");
@@ -84,14 +91,40 @@ test("two agents triage a shopper's ticket live, by keyboard", async ({ browser 
   await expect(ivyThread).toContainText("arrived damaged");
   await ivy.keyboard.press("r");
   await expect(ivy.getByLabel("Reply to Ben Carter")).toBeFocused();
+  // Typing shows on both sides.
+  await drawer.getByLabel("Message").pressSequentially("Also");
+  await expect(ivy.getByText("Ben Carter is typing…")).toBeVisible();
+  await drawer.getByLabel("Message").fill("");
+  await ivy.getByLabel("Reply to Ben Carter").focus();
   await ivy.keyboard.type("So sorry! A new mug ships today ");
+  await expect(drawer.getByText("Ivy Agent is typing…")).toBeVisible();
   await ivy.getByRole("button", { name: "Insert emoji" }).click();
   await ivy.getByRole("button", { name: "📦" }).click();
   await ivy.getByLabel("Reply to Ben Carter").press("Enter");
   await expect(ivyThread).toContainText("Ivy Agent replied and was assigned");
   await expect(shopperThread).toContainText("A new mug ships today 📦");
+  // Ben's drawer is open in a visible tab: the reply is seen, and Ivy's thread says so.
+  await expect(ivyThread.locator(".receipt")).toHaveText("Seen");
   await expectAccessible(ivy);
   await ivy.screenshot(shots("helpdesk-reply-assigned"));
+
+  // Images both ways: Ben sends a photo of the damage; Ivy answers with one.
+  await drawer.locator('input[type="file"]').setInputFiles(photo("mug.png"));
+  await expect(drawer.getByRole("list", { name: "Images to send" }).locator("img")).toHaveCount(1);
+  await drawer.getByLabel("Message").fill("Here is a photo");
+  await drawer.getByLabel("Message").press("Enter");
+  await expect(ivyThread.getByRole("button", { name: "Open image from Ben Carter" })).toBeVisible();
+  await ivyThread.getByRole("button", { name: "Open image from Ben Carter" }).click();
+  const big = ivy.getByRole("dialog", { name: "Image from Ben Carter" });
+  await expect(big.locator("img")).toBeVisible();
+  await ivy.screenshot(shots("helpdesk-image-lightbox"));
+  await ivy.keyboard.press("Escape");
+  await expect(big).toBeHidden();
+  await ivy.locator('.composer input[type="file"]').setInputFiles(photo("replacement.png"));
+  await expect(ivy.getByRole("list", { name: "Images to send" }).locator("img")).toHaveCount(1);
+  await ivy.getByLabel("Reply to Ben Carter").press("Enter");
+  await expect(shopperThread.getByRole("button", { name: "Open image from Ivy Agent" })).toBeVisible();
+  await shop.screenshot(shots("storefront-images"));
 
   // Olga finds it by search, keyboard only, and snoozes it until tomorrow morning.
   await olga.keyboard.press("/");
@@ -105,6 +138,9 @@ test("two agents triage a shopper's ticket live, by keyboard", async ({ browser 
   await olga.keyboard.press("Enter");
   const olgaThread = olga.getByRole("log", { name: "Conversation with Ben Carter" });
   await expect(olgaThread).toContainText("Ivy Agent replied and was assigned");
+  // Both agents have the ticket open, and each sees the other there.
+  await expect(ivy.getByText("Olga Agent is also viewing this ticket")).toBeVisible();
+  await expect(olga.getByText("Ivy Agent is also viewing this ticket")).toBeVisible();
   await expect(olga.getByLabel("Assignee")).toHaveValue(/.+/);
   await olga.getByLabel("Search tickets").press("Escape");
   await expect(olga.getByLabel("Search tickets")).not.toBeFocused();

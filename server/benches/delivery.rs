@@ -413,6 +413,7 @@ impl Target {
                         conversation_id: None,
                         client_id: client_id.clone(),
                         body: format!("Message {index} from shopper {shopper}"),
+                        attachments: Vec::new(),
                     };
                     sent_at.lock().expect("lock").insert(client_id.clone(), Instant::now());
                     let text = serde_json::to_string(&frame).expect("json");

@@ -3,7 +3,9 @@
 //! Both the widget socket and the agent socket come through here, so the rules and the
 //! order "commit, then publish, then acknowledge" live in one place.
 
-use protocol::{Message, RejectReason, MAX_BODY_CHARS, MAX_CLIENT_ID_LEN};
+use protocol::{
+    attachments::MAX_ATTACHMENTS, Message, RejectReason, MAX_BODY_CHARS, MAX_CLIENT_ID_LEN,
+};
 
 use crate::{
     ids::now_ms,
@@ -17,9 +19,10 @@ use crate::{
 pub struct MessageBody(String);
 
 impl MessageBody {
-    pub fn parse(text: &str) -> Result<Self, PostError> {
+    /// A message's text; it may be empty only when images go with it.
+    pub fn parse(text: &str, with_images: bool) -> Result<Self, PostError> {
         let trimmed = text.trim();
-        if trimmed.is_empty() {
+        if trimmed.is_empty() && !with_images {
             return Err(PostError::Invalid("message is empty".into()));
         }
         if trimmed.chars().count() > MAX_BODY_CHARS {
@@ -78,6 +81,7 @@ impl From<AppendError> for PostError {
     fn from(error: AppendError) -> Self {
         match error {
             AppendError::NotFound => PostError::NotFound,
+            AppendError::Attachment => PostError::Invalid(error.to_string()),
             AppendError::Closed => PostError::Closed,
             AppendError::Store(error) => PostError::Store(error),
         }
@@ -144,10 +148,16 @@ pub async fn post_message(
     conversation_id: Option<&str>,
     client_id: &str,
     body: &str,
+    attachments: &[String],
 ) -> Result<Message, PostError> {
     let started = std::time::Instant::now();
     let client_id = ClientId::parse(client_id)?;
-    let body = MessageBody::parse(body)?;
+    if attachments.len() > MAX_ATTACHMENTS {
+        return Err(PostError::Invalid(format!(
+            "send at most {MAX_ATTACHMENTS} images at once"
+        )));
+    }
+    let body = MessageBody::parse(body, !attachments.is_empty())?;
     let settings = state.settings.current();
     let is_shopper = matches!(peer, Peer::Shopper(_));
     if is_shopper && !settings.shop.web_chat.enabled {
@@ -161,6 +171,7 @@ pub async fn post_message(
             client_id: client_id.as_str().to_owned(),
             body: body.as_str().to_owned(),
             back_at: None,
+            attachments: attachments.to_vec(),
         })
         .await?;
     if appended.duplicate {
@@ -230,6 +241,7 @@ async fn send_away_message(
             client_id,
             body: text.to_owned(),
             back_at,
+            attachments: Vec::new(),
         })
         .await;
     match appended {
@@ -269,14 +281,21 @@ mod tests {
 
     #[test]
     fn bodies_are_trimmed_and_bounded() {
-        assert_eq!(MessageBody::parse("  hi  ").expect("valid").as_str(), "hi");
+        assert_eq!(
+            MessageBody::parse("  hi  ", false).expect("valid").as_str(),
+            "hi"
+        );
         assert!(matches!(
-            MessageBody::parse(" \n "),
+            MessageBody::parse(" \n ", false),
             Err(PostError::Invalid(_))
         ));
-        assert!(MessageBody::parse(&"a".repeat(MAX_BODY_CHARS)).is_ok());
+        assert!(
+            MessageBody::parse("", true).is_ok(),
+            "an image may go alone"
+        );
+        assert!(MessageBody::parse(&"a".repeat(MAX_BODY_CHARS), false).is_ok());
         assert!(matches!(
-            MessageBody::parse(&"a".repeat(MAX_BODY_CHARS + 1)),
+            MessageBody::parse(&"a".repeat(MAX_BODY_CHARS + 1), false),
             Err(PostError::Invalid(_))
         ));
     }

@@ -10,7 +10,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use protocol::{inbox::TicketEvent, Message};
+use protocol::{inbox::TicketEvent, Message, ServerFrame};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use tokio::sync::watch;
@@ -46,6 +46,14 @@ enum Notice {
     },
     /// The merchant changed settings: reload them and tell the widgets.
     Settings { node: String },
+    /// A passing signal (typing, viewing, receipts), carried whole: it is small and
+    /// nothing stores it.
+    Live {
+        node: String,
+        to_agents: bool,
+        to_shopper: Option<String>,
+        frame: ServerFrame,
+    },
 }
 
 /// A node's subscription to the other nodes' notices (PostgreSQL only).
@@ -131,6 +139,22 @@ impl Fanout {
                 conversation_id: conversation_id.to_owned(),
             });
         }
+    }
+
+    /// Passes a live signal (typing, viewing, receipt) to its audience on every node.
+    pub async fn live(&self, to_agents: bool, to_shopper: Option<&str>, frame: ServerFrame) {
+        self.hub.publish(Event::Live {
+            to_agents,
+            to_shopper: to_shopper.map(str::to_owned),
+            frame: frame.clone(),
+        });
+        self.notify(&Notice::Live {
+            node: self.node.to_string(),
+            to_agents,
+            to_shopper: to_shopper.map(str::to_owned),
+            frame,
+        })
+        .await;
     }
 
     /// The merchant saved a settings change: reload them here, tell this node's widgets,
@@ -255,8 +279,19 @@ impl Fanout {
         match notice {
             Notice::Message { node, .. }
             | Notice::Ticket { node, .. }
+            | Notice::Live { node, .. }
             | Notice::Settings { node }
                 if *node == *self.node => {}
+            Notice::Live {
+                to_agents,
+                to_shopper,
+                frame,
+                ..
+            } => self.hub.publish(Event::Live {
+                to_agents,
+                to_shopper,
+                frame,
+            }),
             Notice::Ticket {
                 conversation_id,
                 event_ids,

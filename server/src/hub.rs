@@ -11,7 +11,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use protocol::{inbox::TicketEvent, settings::WidgetSettings, Message, TicketSummary};
+use protocol::{inbox::TicketEvent, settings::WidgetSettings, Message, ServerFrame, TicketSummary};
 use tokio::sync::broadcast;
 
 /// Events a slow socket may fall behind before it must catch up from the database.
@@ -41,6 +41,13 @@ pub enum Event {
         customer_id: String,
         conversation_id: String,
     },
+    /// A passing signal nobody stores (typing, viewing, receipts): `frame` as is, to
+    /// the agents and/or one shopper's widgets.
+    Live {
+        to_agents: bool,
+        to_shopper: Option<String>,
+        frame: ServerFrame,
+    },
     /// Events may have been missed (a node lost its cross-node feed): catch up from the
     /// database. Sent to every topic by [`Hub::resync_everyone`].
     Resync,
@@ -56,6 +63,15 @@ pub fn audiences(event: &Event) -> Vec<Topic> {
         }
         Event::Ticket(_) | Event::TicketEvent(_) => vec![Topic::Inbox],
         Event::Ended { customer_id, .. } => vec![Topic::Shopper(customer_id.clone())],
+        Event::Live {
+            to_agents,
+            to_shopper,
+            ..
+        } => {
+            let agents = to_agents.then_some(Topic::Inbox);
+            let shopper = to_shopper.clone().map(Topic::Shopper);
+            agents.into_iter().chain(shopper).collect()
+        }
         Event::Resync | Event::Settings(_) => Vec::new(),
     }
 }
@@ -154,6 +170,7 @@ mod tests {
                 body: "hi".into(),
                 created_at: 0,
                 back_at: None,
+                attachments: Vec::new(),
             },
         }
     }

@@ -5,6 +5,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use app::{api::ssr::SharedBackend, shell, App};
 use axum::{
+    extract::DefaultBodyLimit,
     http::{header, Method},
     middleware,
     response::Redirect,
@@ -27,7 +28,7 @@ use crate::{
     settings::Settings,
     state::{AppState, WebSettings},
     store::{Store, StoreError},
-    telemetry, widget_api,
+    telemetry, uploads, widget_api,
     worker::Worker,
     ws,
 };
@@ -238,6 +239,10 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
     let helpdesk = Router::new()
         .route("/", get(|| async { Redirect::to("/inbox") }))
         .route("/ws/agent", get(ws::agent_socket))
+        .route(
+            "/api/uploads",
+            post(uploads::agent_upload).layer(DefaultBodyLimit::max(uploads::UPLOAD_BODY_LIMIT)),
+        )
         .leptos_routes_with_context(
             state,
             generate_route_list(App),
@@ -272,13 +277,18 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
         )
         .route("/api/widget/config", get(widget_api::get_launcher_settings))
         .route("/api/widget/faq-events", post(widget_api::record_faq_event))
+        .route(
+            "/api/widget/uploads",
+            post(uploads::shopper_upload).layer(DefaultBodyLimit::max(uploads::UPLOAD_BODY_LIMIT)),
+        )
         .route("/ws/widget", get(ws::widget_socket))
         .layer(storefront_cors);
 
     let ops = Router::new()
         .route("/healthz", get(ops::get_health))
         .route("/readyz", get(ops::get_readiness))
-        .route("/metrics", get(telemetry::get_metrics));
+        .route("/metrics", get(telemetry::get_metrics))
+        .route("/files/{id}", get(uploads::serve_file));
 
     Router::new()
         .merge(ops)

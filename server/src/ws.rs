@@ -26,6 +26,7 @@ use crate::{
     agent_auth::is_same_origin,
     chat::{self, Peer},
     hub::{Event, Topic},
+    presence::{self, Throttle},
     state::AppState,
     store::{Closer, WorkflowError},
     telemetry::SocketGauge,
@@ -119,6 +120,7 @@ async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer, send_setti
     let (mut sink, mut stream) = socket.split();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
+    let mut throttle = Throttle::default();
     if send_settings {
         // The settings changed since this widget loaded them: start it from the current ones.
         let settings = state.settings.now_widget_settings();
@@ -134,7 +136,9 @@ async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer, send_setti
             incoming = stream.next() => match incoming {
                 // Boxed: an idle socket's task then does not carry the (much larger) state
                 // of posting a message, only a pointer to it while a frame is handled.
-                Some(Ok(WsMessage::Text(text))) => Box::pin(handle_frame(&state, &peer, &text)).await,
+                Some(Ok(WsMessage::Text(text))) => {
+                    Box::pin(handle_frame(&state, &peer, &text, &mut throttle)).await
+                }
                 Some(Ok(WsMessage::Binary(_))) => vec![invalid_frame("frames must be JSON text")],
                 Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_))) => Vec::new(),
                 Some(Ok(WsMessage::Close(_)) | Err(_)) | None => break,
@@ -189,6 +193,7 @@ fn frame_for(event: &Event) -> Option<ServerFrame> {
         } => Some(ServerFrame::Ended {
             conversation_id: conversation_id.clone(),
         }),
+        Event::Live { frame, .. } => Some(frame.clone()),
         Event::Resync => Some(ServerFrame::Resync),
         Event::Settings(settings) => Some(ServerFrame::Settings {
             settings: settings.clone(),
@@ -204,7 +209,12 @@ fn invalid_frame(detail: &str) -> ServerFrame {
     }
 }
 
-async fn handle_frame(state: &AppState, peer: &Peer, text: &str) -> Vec<ServerFrame> {
+async fn handle_frame(
+    state: &AppState,
+    peer: &Peer,
+    text: &str,
+    throttle: &mut Throttle,
+) -> Vec<ServerFrame> {
     let frame = match serde_json::from_str::<ClientFrame>(text) {
         Ok(frame) => frame,
         Err(_) => return vec![invalid_frame("unrecognised frame")],
@@ -214,10 +224,18 @@ async fn handle_frame(state: &AppState, peer: &Peer, text: &str) -> Vec<ServerFr
             conversation_id,
             client_id,
             body,
+            attachments,
         } => {
-            match chat::post_message(state, peer, conversation_id.as_deref(), &client_id, &body)
-                .await
-            {
+            let posted = chat::post_message(
+                state,
+                peer,
+                conversation_id.as_deref(),
+                &client_id,
+                &body,
+                &attachments,
+            )
+            .await;
+            match posted {
                 Ok(message) => vec![ServerFrame::Ack { client_id, message }],
                 Err(error) => {
                     if let chat::PostError::Store(inner) = &error {
@@ -264,6 +282,40 @@ async fn handle_frame(state: &AppState, peer: &Peer, text: &str) -> Vec<ServerFr
                     vec![invalid_frame("the chat could not be ended; try again")]
                 }
             }
+        }
+        ClientFrame::Typing { conversation_id } => {
+            if throttle.allow_typing() {
+                if let Err(error) = presence::typing(state, peer, conversation_id.as_deref()).await
+                {
+                    tracing::warn!(error = %error, "typing signal dropped");
+                }
+            }
+            Vec::new()
+        }
+        ClientFrame::Viewing { conversation_id } => {
+            // Leaving always passes: only the heartbeat is throttled.
+            if conversation_id.is_none() || throttle.allow_viewing() {
+                presence::viewing(state, peer, conversation_id).await;
+            }
+            Vec::new()
+        }
+        ClientFrame::Delivered {
+            conversation_id,
+            seq,
+        } => {
+            if let Err(error) = presence::receipt(state, peer, &conversation_id, seq, 0).await {
+                tracing::warn!(error = %error, "delivery receipt dropped");
+            }
+            Vec::new()
+        }
+        ClientFrame::Seen {
+            conversation_id,
+            seq,
+        } => {
+            if let Err(error) = presence::receipt(state, peer, &conversation_id, seq, seq).await {
+                tracing::warn!(error = %error, "read receipt dropped");
+            }
+            Vec::new()
         }
     }
 }

@@ -42,6 +42,7 @@ async fn send(socket: &mut Socket, conversation_id: Option<&str>, client_id: &st
         conversation_id: conversation_id.map(str::to_owned),
         client_id: client_id.to_owned(),
         body: body.to_owned(),
+        attachments: Vec::new(),
     };
     send_frame(socket, &frame).await;
 }

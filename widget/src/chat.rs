@@ -5,9 +5,11 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use protocol::{
+    attachments::{precheck, Attachment, MAX_ATTACHMENTS},
     settings::{PublicFaq, WidgetSettings},
     thread::{merge_message, Merge},
-    AuthorKind, ClientFrame, Message, RejectReason, ServerFrame, WidgetSession,
+    AuthorKind, ClientFrame, Message, RejectReason, ServerFrame, WidgetSession, TYPING_REPEAT_MS,
+    TYPING_SHOWS_MS,
 };
 use wasm_bindgen::JsValue;
 
@@ -27,6 +29,8 @@ pub enum Phase {
 pub struct Pending {
     pub client_id: String,
     pub body: String,
+    /// Images uploaded to go with it.
+    pub attachments: Vec<Attachment>,
     /// `Some(reason)` once refused; the shopper can retry or discard it.
     pub failed: Option<String>,
 }
@@ -60,6 +64,18 @@ pub struct Chat {
     /// The conversation was ended (by the team): the thread is read-only until the
     /// shopper starts a new chat.
     pub ended: RwSignal<bool>,
+    /// An agent typing a reply: their name, and until when to say so (epoch ms).
+    pub agent_typing: RwSignal<Option<(String, i64)>>,
+    /// The highest seq reported seen, so each is reported once.
+    seen_reported: StoredValue<i64>,
+    /// When the shopper's last typing signal went out (epoch ms).
+    typing_sent_at: StoredValue<i64>,
+    /// Images uploaded for the next message, uploads under way, the last problem.
+    pub attached: RwSignal<Vec<Attachment>>,
+    pub uploading: RwSignal<u32>,
+    pub upload_error: RwSignal<Option<String>>,
+    /// The image shown full size: its address and description.
+    pub lightbox: RwSignal<Option<(String, String)>>,
 }
 
 impl Chat {
@@ -89,11 +105,23 @@ impl Chat {
             open: RwSignal::new(false),
             unread: RwSignal::new(0),
             ended: RwSignal::new(false),
+            agent_typing: RwSignal::new(None),
+            seen_reported: StoredValue::new(0),
+            typing_sent_at: StoredValue::new(0),
+            attached: RwSignal::new(Vec::new()),
+            uploading: RwSignal::new(0),
+            upload_error: RwSignal::new(None),
+            lightbox: RwSignal::new(None),
         }
     }
 
     /// Opens the session, then the socket.
     pub fn start(self) {
+        // Coming back to the tab with the drawer open counts as seeing what came meanwhile.
+        let handle =
+            window_event_listener(leptos::ev::visibilitychange, move |_| self.report_seen());
+        // It lives as long as the widget, which is as long as the page.
+        std::mem::forget(handle);
         spawn_local(async move {
             let config = self.config.get_value();
             match session::open_session(&config).await {
@@ -148,15 +176,117 @@ impl Chat {
     }
 
     /// Queues a message and sends it if connected; it goes out on reconnect otherwise.
-    pub fn send(self, body: String) {
+    pub fn send(self, body: String, attachments: Vec<Attachment>) {
+        // Typing again after this is news again.
+        self.typing_sent_at.set_value(0);
         let pending = Pending {
             client_id: socket::new_client_id(),
             body,
+            attachments,
             failed: None,
         };
         let frame = self.frame_for(&pending);
         self.pending.update(|queue| queue.push(pending));
         socket::send(&frame);
+    }
+
+    /// Uploads images the shopper picked, pasted or dropped (checked here first; the
+    /// server checks again), adding each to the next message as it finishes.
+    pub fn upload(self, files: Vec<web_sys::File>) {
+        self.upload_error.set(None);
+        let held = self.attached.with_untracked(Vec::len) + self.uploading.get_untracked() as usize;
+        let room = MAX_ATTACHMENTS.saturating_sub(held);
+        if files.len() > room {
+            self.upload_error.set(Some(format!(
+                "You can send {MAX_ATTACHMENTS} images at a time."
+            )));
+        }
+        for file in files.into_iter().take(room) {
+            if let Err(problem) = precheck(&file.type_(), file.size() as u64) {
+                self.upload_error.set(Some(problem));
+                continue;
+            }
+            self.uploading.update(|n| *n += 1);
+            spawn_local(async move {
+                match self.upload_one(&file).await {
+                    Ok(image) => self.attached.update(|images| images.push(image)),
+                    Err(problem) => self.upload_error.set(Some(problem)),
+                }
+                self.uploading.update(|n| *n -= 1);
+            });
+        }
+    }
+
+    async fn upload_one(self, file: &web_sys::File) -> Result<Attachment, String> {
+        let failed = "The image could not be sent. Try again.".to_owned();
+        let token = self.token.get_untracked().ok_or_else(|| failed.clone())?;
+        let url = self
+            .config
+            .with_value(|config| config.api_url("/api/widget/uploads"));
+        let response = gloo_net::http::Request::post(&url)
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", &file.type_())
+            .body(file.clone())
+            .map_err(|_| failed.clone())?
+            .send()
+            .await
+            .map_err(|_| failed.clone())?;
+        if response.ok() {
+            response.json().await.map_err(|_| failed)
+        } else {
+            let reason: Option<serde_json::Value> = response.json().await.ok();
+            Err(reason
+                .and_then(|value| value["error"].as_str().map(str::to_owned))
+                .unwrap_or(failed))
+        }
+    }
+
+    /// An image's address on the chat server.
+    pub fn image_url(self, image: &Attachment) -> String {
+        self.config
+            .with_value(|config| config.api_url(&image.path()))
+    }
+
+    /// The shopper is typing: tell the team, at most every few seconds.
+    pub fn typing(self) {
+        let now = js_sys::Date::now() as i64;
+        if now - self.typing_sent_at.get_value() < TYPING_REPEAT_MS {
+            return;
+        }
+        self.typing_sent_at.set_value(now);
+        socket::send(&ClientFrame::Typing {
+            conversation_id: self.conversation_id.get_untracked(),
+        });
+    }
+
+    /// Reports the team's messages as seen, if they can be: the drawer is open and the
+    /// page is in front (the thread keeps its newest message in view while open).
+    pub fn report_seen(self) {
+        let visible = web_sys::window()
+            .and_then(|window| window.document())
+            .is_some_and(|document| {
+                document.visibility_state() == web_sys::VisibilityState::Visible
+            });
+        if !self.open.get_untracked() || !visible {
+            return;
+        }
+        let Some(conversation_id) = self.conversation_id.get_untracked() else {
+            return;
+        };
+        let latest = self.messages.with_untracked(|thread| {
+            thread
+                .iter()
+                .rev()
+                .find(|message| message.author_kind != AuthorKind::Shopper)
+                .map_or(0, |message| message.seq)
+        });
+        if latest > self.seen_reported.get_value() {
+            self.seen_reported.set_value(latest);
+            socket::send(&ClientFrame::Seen {
+                conversation_id,
+                seq: latest,
+            });
+        }
     }
 
     /// Leaves an ended conversation: the next message starts a new ticket.
@@ -192,6 +322,7 @@ impl Chat {
             conversation_id: self.conversation_id.get_untracked(),
             client_id: pending.client_id.clone(),
             body: pending.body.clone(),
+            attachments: pending.attachments.iter().map(|a| a.id.clone()).collect(),
         }
     }
 
@@ -221,14 +352,19 @@ impl Chat {
         frames
     }
 
-    /// Applies a server frame; returns a frame to send back (catch-up) if needed.
-    pub fn apply(self, frame: ServerFrame) -> Option<ClientFrame> {
+    /// Applies a server frame; returns frames to send back (catch-up, receipts).
+    pub fn apply(self, frame: ServerFrame) -> Vec<ClientFrame> {
+        self.apply_one(frame).into_iter().flatten().collect()
+    }
+
+    fn apply_one(self, frame: ServerFrame) -> Option<Vec<ClientFrame>> {
+        let one = |frame: Option<ClientFrame>| Some(frame.into_iter().collect::<Vec<_>>());
         match frame {
             ServerFrame::Ack { client_id, message } => {
                 self.discard(&client_id);
-                self.add_message(message)
+                Some(self.add_message(message))
             }
-            ServerFrame::Message { message } => self.add_message(message),
+            ServerFrame::Message { message } => Some(self.add_message(message)),
             ServerFrame::Rejected {
                 client_id,
                 reason,
@@ -256,9 +392,34 @@ impl Chat {
                 });
                 None
             }
-            ServerFrame::Resync => self.resume_frame(),
+            ServerFrame::Resync => one(self.resume_frame()),
             ServerFrame::Settings { settings } => {
                 self.apply_settings(settings);
+                None
+            }
+            ServerFrame::Typing {
+                conversation_id,
+                who,
+            } => {
+                let ours =
+                    self.conversation_id.get_untracked().as_deref() == Some(&conversation_id);
+                if ours && who.kind == AuthorKind::Agent {
+                    let until = js_sys::Date::now() as i64 + TYPING_SHOWS_MS;
+                    self.agent_typing.set(Some((who.name, until)));
+                    // Clear it once it runs out, unless a newer signal moved it on.
+                    let agent_typing = self.agent_typing;
+                    set_timeout(
+                        move || {
+                            let expired = agent_typing.with_untracked(|typing| {
+                                typing.as_ref().is_some_and(|(_, at)| *at <= until)
+                            });
+                            if expired {
+                                agent_typing.set(None);
+                            }
+                        },
+                        std::time::Duration::from_millis(TYPING_SHOWS_MS as u64),
+                    );
+                }
                 None
             }
             ServerFrame::Ended { conversation_id } => {
@@ -269,33 +430,45 @@ impl Chat {
             }
             ServerFrame::Ticket { .. }
             | ServerFrame::TicketEvent { .. }
+            | ServerFrame::Viewing { .. }
+            | ServerFrame::Receipt { .. }
             | ServerFrame::ResumeRefused { .. } => None,
         }
     }
 
-    fn add_message(self, message: Message) -> Option<ClientFrame> {
+    fn add_message(self, message: Message) -> Vec<ClientFrame> {
         if self.conversation_id.get_untracked().as_deref() != Some(&message.conversation_id) {
             // The first message created the conversation, or a new chat began elsewhere.
             self.conversation_id
                 .set(Some(message.conversation_id.clone()));
             self.messages.set(Vec::new());
+            self.seen_reported.set_value(0);
         }
         let from_agent = message.author_kind == AuthorKind::Agent;
         let conversation_id = message.conversation_id.clone();
+        let seq = message.seq;
         let mut merge = Merge::Duplicate;
         self.messages
             .update(|thread| merge = merge_message(thread, message));
-        if from_agent && merge != Merge::Duplicate && !self.open.get_untracked() {
-            let unread = self.unread.get_untracked() + 1;
-            self.unread.set(unread);
-            self.emit("shopdesk:unread", &JsValue::from_f64(f64::from(unread)));
+        let mut replies = Vec::new();
+        if from_agent && merge != Merge::Duplicate {
+            self.agent_typing.set(None);
+            replies.push(ClientFrame::Delivered {
+                conversation_id: conversation_id.clone(),
+                seq,
+            });
+            if !self.open.get_untracked() {
+                let unread = self.unread.get_untracked() + 1;
+                self.unread.set(unread);
+                self.emit("shopdesk:unread", &JsValue::from_f64(f64::from(unread)));
+            }
         }
-        match merge {
-            Merge::Gap { after_seq } => Some(ClientFrame::Resume {
+        if let Merge::Gap { after_seq } = merge {
+            replies.push(ClientFrame::Resume {
                 conversation_id,
                 after_seq,
-            }),
-            Merge::Added | Merge::Duplicate => None,
+            });
         }
+        replies
     }
 }

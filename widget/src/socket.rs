@@ -27,7 +27,7 @@ pub fn connect(chat: Chat) {
             }
         }),
         on_frame: Rc::new(move |frame| {
-            if let Some(reply) = chat.apply(frame) {
+            for reply in chat.apply(frame) {
                 send(&reply);
             }
         }),

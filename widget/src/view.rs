@@ -88,6 +88,7 @@ pub fn Drawer(chat: Chat) -> impl IntoView {
                     .into_any(),
                 }}
             </section>
+            <Lightbox chat />
         </div>
     }
 }
@@ -228,6 +229,9 @@ fn Thread(chat: Chat) -> impl IntoView {
                 latest_pick_top(&scroller)
             });
         }
+        // The newest message is in view now: if the drawer is open in a visible tab,
+        // the team's messages count as seen.
+        chat.report_seen();
     });
     view! {
         <Show when=move || chat.live_chat.get() && chat.phase.get() == Phase::Ready && !chat.connected.get()>
@@ -257,6 +261,9 @@ fn Thread(chat: Chat) -> impl IntoView {
                 <FaqChoices chat />
             </Show>
         </div>
+        <p class="typing" aria-live="polite">
+            {move || chat.agent_typing.get().map(|(name, _)| format!("{name} is typing…"))}
+        </p>
     }
 }
 
@@ -285,12 +292,89 @@ fn MessageItem(chat: Chat, message: Message) -> impl IntoView {
             .with_value(|config| localized_time(at, &config.locale));
         view! { <p class="back">"Back " {when}</p> }
     });
+    let has_text = !message.body.is_empty();
+    let images = message.attachments.clone();
     view! {
         <li class=class>
-            <p class="bubble">{message.body}</p>
+            {has_text.then(|| view! { <p class="bubble">{message.body.clone()}</p> })}
+            {(!images.is_empty()).then(|| view! { <Images chat images who=who.clone() /> })}
             {back}
             <p class="meta">{who} " · " {clock(message.created_at)}</p>
         </li>
+    }
+}
+
+/// A message's images; each opens full size in the drawer.
+#[component]
+fn Images(
+    chat: Chat,
+    images: Vec<protocol::attachments::Attachment>,
+    who: String,
+) -> impl IntoView {
+    view! {
+        <div class="images">
+            {images.into_iter().map(|image| {
+                let src = chat.image_url(&image);
+                let alt = format!("Image from {who}");
+                let open = {
+                    let (src, alt) = (src.clone(), alt.clone());
+                    move |_| chat.lightbox.set(Some((src.clone(), alt.clone())))
+                };
+                view! {
+                    <button type="button" class="image-button" aria-label=format!("Open image from {who}") on:click=open>
+                        <img src=src alt=alt width=image.width height=image.height loading="lazy" />
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// The files of a file list (from the picker, a paste or a drop).
+fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|index| list.get(index))
+        .collect()
+}
+
+/// The full-size image over the drawer; Esc or the close button closes it.
+#[component]
+pub fn Lightbox(chat: Chat) -> impl IntoView {
+    let close_ref = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        if chat.lightbox.with(Option::is_some) {
+            if let Some(button) = close_ref.get() {
+                let _ = button.focus();
+            }
+        }
+    });
+    move || {
+        chat.lightbox.get().map(|(src, alt)| {
+            let label = alt.clone();
+            view! {
+                <div
+                    class="lightbox"
+                    role="dialog"
+                    aria-modal="true"
+                    aria-label=label
+                    on:keydown=move |event: KeyboardEvent| {
+                        if event.key() == "Escape" {
+                            // Closes the image, not the drawer.
+                            event.stop_propagation();
+                            chat.lightbox.set(None);
+                        }
+                    }
+                >
+                    <img src=src alt=alt />
+                    <button type="button" class="button" node_ref=close_ref on:click=move |_| chat.lightbox.set(None)>
+                        "Close"
+                    </button>
+                </div>
+            }
+        })
     }
 }
 
@@ -301,7 +385,10 @@ fn PendingItem(chat: Chat, pending: Pending) -> impl IntoView {
     let failed = pending.failed.is_some();
     view! {
         <li class="msg mine pending" class:failed=failed>
-            <p class="bubble">{pending.body}</p>
+            {(!pending.body.is_empty()).then(|| view! { <p class="bubble">{pending.body.clone()}</p> })}
+            {(!pending.attachments.is_empty()).then(|| view! {
+                <Images chat images=pending.attachments.clone() who="you".to_owned() />
+            })}
             <p class="meta">
                 {match pending.failed {
                     Some(reason) => view! {
@@ -327,22 +414,80 @@ fn Composer(chat: Chat) -> impl IntoView {
     let (body, set_body) = signal(String::new());
     let field = NodeRef::<html::Textarea>::new();
     take_focus_once(chat, field);
+    let file_input = NodeRef::<html::Input>::new();
     let submit = move || {
         let text = body.get_untracked().trim().to_owned();
-        if text.is_empty() {
+        let images = chat.attached.get_untracked();
+        if (text.is_empty() && images.is_empty()) || chat.uploading.get_untracked() > 0 {
             return;
         }
-        chat.send(text);
+        chat.attached.set(Vec::new());
+        chat.send(text, images);
         set_body.set(String::new());
     };
     view! {
+        <Show when=move || !chat.attached.with(Vec::is_empty) || chat.uploading.get() != 0>
+            <ul class="attached" aria-label="Images to send">
+                <For each=move || chat.attached.get() key=|image| image.id.clone() let:image>
+                    <li>
+                        <img src=chat.image_url(&image) alt="" />
+                        <button
+                            type="button"
+                            class="remove"
+                            aria-label="Remove image"
+                            on:click={
+                                let id = image.id.clone();
+                                move |_| chat.attached.update(|images| images.retain(|held| held.id != id))
+                            }
+                        >"×"</button>
+                    </li>
+                </For>
+                <Show when=move || chat.uploading.get() != 0>
+                    <li class="uploading" role="status">"Uploading…"</li>
+                </Show>
+            </ul>
+        </Show>
+        {move || chat.upload_error.get().map(|error| view! { <p class="upload-error" role="alert">{error}</p> })}
         <form
             class="composer"
+            on:dragover=|event| event.prevent_default()
+            on:drop=move |event| {
+                event.prevent_default();
+                chat.upload(files_of(event.data_transfer().and_then(|data| data.files())));
+            }
             on:submit=move |event| {
                 event.prevent_default();
                 submit();
             }
         >
+            <button
+                type="button"
+                class="attach"
+                aria-label="Attach images"
+                on:click=move |_| {
+                    if let Some(input) = file_input.get_untracked() {
+                        input.click();
+                    }
+                }
+            >
+                <svg viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M21 12.5l-8.5 8.5a5 5 0 01-7-7l9-9a3.5 3.5 0 015 5l-9 9a2 2 0 01-3-3l8-8" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                </svg>
+            </button>
+            <input
+                type="file"
+                class="sr-only"
+                tabindex="-1"
+                aria-hidden="true"
+                accept="image/png,image/jpeg,image/gif,image/webp"
+                multiple
+                node_ref=file_input
+                on:change=move |event| {
+                    let input = event_target::<web_sys::HtmlInputElement>(&event);
+                    chat.upload(files_of(input.files()));
+                    input.set_value("");
+                }
+            />
             <label for="sd-message" class="sr-only">"Message"</label>
             <textarea
                 id="sd-message"
@@ -351,7 +496,17 @@ fn Composer(chat: Chat) -> impl IntoView {
                 maxlength="5000"
                 placeholder="Type your message…"
                 prop:value=body
-                on:input=move |event| set_body.set(event_target_value(&event))
+                on:input=move |event| {
+                    set_body.set(event_target_value(&event));
+                    chat.typing();
+                }
+                on:paste=move |event| {
+                    let files = files_of(event.clipboard_data().and_then(|data| data.files()));
+                    if !files.is_empty() {
+                        event.prevent_default();
+                        chat.upload(files);
+                    }
+                }
                 on:keydown=move |event: KeyboardEvent| {
                     if event.key() == "Enter" && !event.shift_key() && !event.is_composing() {
                         event.prevent_default();
@@ -359,7 +514,15 @@ fn Composer(chat: Chat) -> impl IntoView {
                     }
                 }
             ></textarea>
-            <button type="submit" class="send" aria-label="Send" disabled=move || body.with(|text| text.trim().is_empty())>
+            <button
+                type="submit"
+                class="send"
+                aria-label="Send"
+                disabled=move || {
+                    chat.uploading.get() > 0
+                        || (body.with(|text| text.trim().is_empty()) && chat.attached.with(Vec::is_empty))
+                }
+            >
                 <svg viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M4 12l16-8-6 16-2-7z" fill="currentColor" />
                 </svg>

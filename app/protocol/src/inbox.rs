@@ -261,6 +261,8 @@ mod tests {
             read_seq: None,
             waiting_since: waiting,
             snoozed_until: None,
+            shopper_delivered_seq: 0,
+            shopper_seen_seq: 0,
         }
     }
 

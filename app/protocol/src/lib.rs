@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod attachments;
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod inbox;
@@ -46,6 +47,9 @@ pub struct Message {
     /// each reader to show in their own time zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub back_at: Option<i64>,
+    /// Images sent with the message (the body may then be empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<attachments::Attachment>,
 }
 
 /// Which channel a ticket came in on.
@@ -125,6 +129,12 @@ pub struct TicketSummary {
     /// A snoozed ticket wakes up then.
     #[serde(default)]
     pub snoozed_until: Option<i64>,
+    /// The shopper's widget received the messages up to this seq (read receipts).
+    #[serde(default)]
+    pub shopper_delivered_seq: i64,
+    /// The shopper saw the messages up to this seq, in an open drawer, in a visible tab.
+    #[serde(default)]
+    pub shopper_seen_seq: i64,
 }
 
 impl TicketSummary {
@@ -192,6 +202,9 @@ pub enum ClientFrame {
         conversation_id: Option<String>,
         client_id: String,
         body: String,
+        /// Ids of images uploaded by the sender (`/api/uploads`), sent with the message.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<String>,
     },
     /// Ask for every message of a conversation after `after_seq` (catch-up after a gap).
     Resume {
@@ -200,7 +213,33 @@ pub enum ClientFrame {
     },
     /// The shopper ends their chat for good (shoppers only).
     EndChat { conversation_id: String },
+    /// The sender is typing in a conversation (a shopper may leave out their open chat).
+    /// Sent at most every few seconds while typing; receivers show it for a while.
+    Typing { conversation_id: Option<String> },
+    /// An agent has this ticket open (`None`: none any more). Repeated as a heartbeat.
+    Viewing { conversation_id: Option<String> },
+    /// The shopper's widget received messages up to `seq` (shoppers only).
+    Delivered { conversation_id: String, seq: i64 },
+    /// The shopper saw messages up to `seq`: open drawer, visible tab (shoppers only).
+    Seen { conversation_id: String, seq: i64 },
 }
+
+/// Someone doing something live in a conversation (typing, viewing).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Participant {
+    pub kind: AuthorKind,
+    /// The agent's id; empty for a shopper.
+    pub id: String,
+    pub name: String,
+}
+
+/// How long a typing indicator shows after its last frame, in ms.
+pub const TYPING_SHOWS_MS: i64 = 6_000;
+/// How often a client repeats `Typing` while the person keeps typing, in ms.
+pub const TYPING_REPEAT_MS: i64 = 3_000;
+/// How often an agent's `Viewing` heartbeat repeats, and how long it counts, in ms.
+pub const VIEWING_REPEAT_MS: i64 = 20_000;
+pub const VIEWING_COUNTS_MS: i64 = 45_000;
 
 /// Why the server refused a frame.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
@@ -241,6 +280,22 @@ pub enum ServerFrame {
     /// The conversation has ended (closed by an agent, or by the shopper elsewhere);
     /// the next message starts a new one.
     Ended { conversation_id: String },
+    /// Someone is typing in a conversation you can see.
+    Typing {
+        conversation_id: String,
+        who: Participant,
+    },
+    /// An agent opened (or left, with `None`) a ticket (agents only).
+    Viewing {
+        conversation_id: Option<String>,
+        who: Participant,
+    },
+    /// How far the shopper's widget has received and seen the conversation (agents only).
+    Receipt {
+        conversation_id: String,
+        delivered_seq: i64,
+        seen_seq: i64,
+    },
     /// A resume request named a conversation you cannot see.
     ResumeRefused { conversation_id: String },
     /// You fell behind the live stream; fetch what you missed by `Resume`.
@@ -264,7 +319,8 @@ mod tests {
             ClientFrame::Send {
                 conversation_id: None,
                 client_id: "c1".into(),
-                body: "hi".into()
+                body: "hi".into(),
+                attachments: Vec::new(),
             }
         );
     }
@@ -286,6 +342,8 @@ mod tests {
             read_seq: None,
             waiting_since: None,
             snoozed_until: None,
+            shopper_delivered_seq: 0,
+            shopper_seen_seq: 0,
         };
         assert!(ticket.is_unread());
         ticket.read_seq = Some(2);

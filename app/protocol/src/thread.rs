@@ -83,6 +83,7 @@ mod tests {
             body: "hi".into(),
             created_at: seq,
             back_at: None,
+            attachments: Vec::new(),
         }
     }
 
@@ -102,6 +103,8 @@ mod tests {
             read_seq,
             waiting_since: None,
             snoozed_until: None,
+            shopper_delivered_seq: 0,
+            shopper_seen_seq: 0,
         }
     }
 

@@ -5,9 +5,11 @@ use leptos::{ev::KeyboardEvent, html, prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use protocol::{
+    attachments::Attachment,
     inbox::TicketEvent,
     profile::{fill_macro, Macro, MacroContext, TicketProfile},
-    AuthorKind, ClientFrame, Message, TicketStatus, TicketSummary,
+    AuthorKind, ClientFrame, Message, TicketStatus, TicketSummary, TYPING_REPEAT_MS,
+    VIEWING_REPEAT_MS,
 };
 
 use super::{
@@ -33,7 +35,9 @@ pub fn TicketPage() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let thread = Resource::new(move || id.get(), load_ticket);
     let profile = Resource::new(move || id.get(), load_profile);
+    provide_context(Lightbox(RwSignal::new(None)));
     view! {
+        <LightboxDialog />
         <div class="ticket-layout">
             <Suspense fallback=|| view! { <p class="loading">"Loading conversation…"</p> }>
                 {move || Suspend::new(async move {
@@ -141,6 +145,61 @@ fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl Into
     };
     let log_ref = NodeRef::<html::Div>::new();
 
+    // Tell the other agents this ticket is open here, until it is left.
+    {
+        let id = id.clone();
+        Effect::new(move |_| {
+            let here = ClientFrame::Viewing {
+                conversation_id: Some(id.clone()),
+            };
+            live::send(&here);
+            let heartbeat = set_interval_with_handle(
+                move || {
+                    live::send(&here);
+                },
+                std::time::Duration::from_millis(VIEWING_REPEAT_MS as u64),
+            );
+            on_cleanup(move || {
+                if let Ok(heartbeat) = heartbeat {
+                    heartbeat.clear();
+                }
+                live::send(&ClientFrame::Viewing {
+                    conversation_id: None,
+                });
+            });
+        });
+    }
+    let typing_here = {
+        let id = id.clone();
+        Memo::new(move |_| {
+            inbox.typing.with(|typing| {
+                typing
+                    .get(&id)
+                    .map(|list| {
+                        list.iter()
+                            .map(|(who, _)| who.name.clone())
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            })
+        })
+    };
+    let last_agent_seq = Memo::new(move |_| {
+        messages.with(|thread| {
+            thread
+                .iter()
+                .rev()
+                .find(|message| message.author_kind == AuthorKind::Agent)
+                .map(|message| message.seq)
+        })
+    });
+    let receipts = Memo::new(move |_| {
+        ticket.with(|t| {
+            t.as_ref()
+                .map_or((0, 0), |t| (t.shopper_delivered_seq, t.shopper_seen_seq))
+        })
+    });
+
     // Keep the newest entry in view and mark what is on screen as read.
     {
         let id = id.clone();
@@ -182,6 +241,7 @@ fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl Into
         <Title text=name />
         <article class="conversation" aria-labelledby="conversation-title">
             {move || ticket.get().map(|ticket| view! { <ConversationHead ticket /> })}
+            <AlsoHere id=id.clone() />
             <div
                 class="thread"
                 node_ref=log_ref
@@ -194,7 +254,13 @@ fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl Into
                 <ol class="thread-list">
                     <For each=move || items.get() key=ThreadItem::key let:item>
                         {match item {
-                            ThreadItem::Message(message) => view! { <MessageItem message /> }.into_any(),
+                            ThreadItem::Message(message) => {
+                                let seq = message.seq;
+                                let receipt = Signal::derive(move || {
+                                    (last_agent_seq.get() == Some(seq)).then(|| receipt_label(seq, receipts.get()))
+                                });
+                                view! { <MessageItem message receipt /> }.into_any()
+                            }
                             ThreadItem::Event(event) => view! { <EventItem event /> }.into_any(),
                         }}
                     </For>
@@ -203,6 +269,9 @@ fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl Into
                     </For>
                 </ol>
             </div>
+            <p class="typing-line" aria-live="polite">
+                {move || typing_sentence(&typing_here.get())}
+            </p>
             <Show
                 when=move || !closed()
                 fallback=|| view! { <p class="ended">"This ticket is closed. The shopper's next message starts a new ticket."</p> }
@@ -238,6 +307,56 @@ fn ConversationHead(ticket: TicketSummary) -> impl IntoView {
     }
 }
 
+/// "Ana is typing…", "Ana and Ivy are typing…"; empty when nobody is.
+fn typing_sentence(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => format!("{one} is typing…"),
+        [first, second] => format!("{first} and {second} are typing…"),
+        [first, rest @ ..] => format!("{first} and {} others are typing…", rest.len()),
+    }
+}
+
+/// Where the shopper is with message `seq`: (delivered up to, seen up to).
+fn receipt_label(seq: i64, (delivered, seen): (i64, i64)) -> &'static str {
+    if seen >= seq {
+        "Seen"
+    } else if delivered >= seq {
+        "Delivered"
+    } else {
+        "Sent"
+    }
+}
+
+/// The other agents who have this ticket open right now.
+#[component]
+fn AlsoHere(id: String) -> impl IntoView {
+    let inbox = expect_context::<Inbox>();
+    let names = Memo::new(move |_| {
+        let now = inbox.now.get();
+        inbox.viewers.with(|viewers| {
+            let mut names: Vec<String> = viewers
+                .values()
+                .filter(|(ticket, _, until)| *ticket == id && *until > now)
+                .map(|(_, name, _)| name.clone())
+                .collect();
+            names.sort();
+            names
+        })
+    });
+    view! {
+        <Show when=move || names.with(|names| !names.is_empty())>
+            <p class="also-here" role="status">
+                <span class="also-dot" aria-hidden="true"></span>
+                {move || match names.get().as_slice() {
+                    [one] => format!("{one} is also viewing this ticket"),
+                    names => format!("{} are also viewing this ticket", names.join(", ")),
+                }}
+            </p>
+        </Show>
+    }
+}
+
 pub fn status_label(status: TicketStatus) -> &'static str {
     match status {
         TicketStatus::Open => "Open",
@@ -247,7 +366,7 @@ pub fn status_label(status: TicketStatus) -> &'static str {
 }
 
 #[component]
-fn MessageItem(message: Message) -> impl IntoView {
+fn MessageItem(message: Message, receipt: Signal<Option<&'static str>>) -> impl IntoView {
     let at = message.created_at;
     let back_at = message.back_at;
     let (side, label) = match message.author_kind {
@@ -255,22 +374,103 @@ fn MessageItem(message: Message) -> impl IntoView {
         AuthorKind::Agent => ("msg outgoing", None),
         AuthorKind::System => ("msg automated", Some("Automated")),
     };
+    let has_text = !message.body.is_empty();
+    let images = message.attachments.clone();
+    let sender = message.author_name.clone();
     view! {
         <li class=side>
             <span class="avatar" aria-hidden="true">{initials(&message.author_name)}</span>
             <div class="msg-body">
-                <p class="bubble">{message.body}</p>
+                {has_text.then(|| view! { <p class="bubble">{message.body.clone()}</p> })}
+                {(!images.is_empty()).then(|| view! { <Images images sender /> })}
                 <p class="meta">
                     <span class="author">{message.author_name}</span>
                     {label.map(|label| view! { " · " <span class="tag">{label}</span> })}
                     " · "
                     <ClockTime at />
+                    {move || receipt.get().map(|label| view! {
+                        " · " <span class="receipt" class:seen=label == "Seen">{label}</span>
+                    })}
                 </p>
                 {back_at.map(|back_at| view! {
                     <p class="meta">"Away message · team back " <LocalTime at=back_at /></p>
                 })}
             </div>
         </li>
+    }
+}
+
+/// A message's images, each opening full size in the lightbox.
+#[component]
+pub fn Images(images: Vec<Attachment>, sender: String) -> impl IntoView {
+    let lightbox = use_context::<Lightbox>();
+    view! {
+        <div class="images">
+            {images.into_iter().map(|image| {
+                let src = image.path();
+                let alt = format!("Image from {sender}");
+                let open = {
+                    let (src, alt) = (src.clone(), alt.clone());
+                    move |_| {
+                        if let Some(lightbox) = lightbox {
+                            lightbox.0.set(Some((src.clone(), alt.clone())));
+                        }
+                    }
+                };
+                view! {
+                    <button type="button" class="image-button" on:click=open aria-label=format!("Open image from {sender}")>
+                        <img
+                            src=src
+                            alt=alt
+                            loading="lazy"
+                            width=image.width
+                            height=image.height
+                        />
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// The image shown full size over the page: its address and description.
+#[derive(Clone, Copy)]
+pub struct Lightbox(pub RwSignal<Option<(String, String)>>);
+
+/// The full-size image dialog; Esc, the close button or a click outside closes it.
+#[component]
+pub fn LightboxDialog() -> impl IntoView {
+    let lightbox = expect_context::<Lightbox>().0;
+    let close_ref = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        if lightbox.with(Option::is_some) {
+            if let Some(button) = close_ref.get() {
+                let _ = button.focus();
+            }
+        }
+    });
+    view! {
+        {move || lightbox.get().map(|(src, alt)| {
+            let label = alt.clone();
+            view! {
+            <div class="modal-backdrop" on:click=move |_| lightbox.set(None)></div>
+            <div
+                class="lightbox"
+                role="dialog"
+                aria-modal="true"
+                aria-label=label
+                on:keydown=move |event| {
+                    if event.key() == "Escape" {
+                        lightbox.set(None);
+                    }
+                }
+            >
+                <img src=src alt=alt />
+                <button type="button" class="secondary" node_ref=close_ref on:click=move |_| lightbox.set(None)>
+                    "Close"
+                </button>
+            </div>
+        }})}
     }
 }
 
@@ -304,11 +504,14 @@ fn PendingItem(reply: PendingReply) -> impl IntoView {
             .pending
             .update(|pending| pending.retain(|held| held.client_id != client_id));
     };
+    let images = reply.attachments.clone();
+    let has_text = !reply.body.is_empty();
     view! {
         <li class="msg outgoing pending" class:failed=is_failed>
             <span class="avatar" aria-hidden="true"></span>
             <div class="msg-body">
-                <p class="bubble">{reply.body}</p>
+                {has_text.then(|| view! { <p class="bubble">{reply.body.clone()}</p> })}
+                {(!images.is_empty()).then(|| view! { <Images images sender="you".to_owned() /> })}
                 <p class="meta">
                     {match failed {
                         Some(reason) => view! {
@@ -321,6 +524,36 @@ fn PendingItem(reply: PendingReply) -> impl IntoView {
                 </p>
             </div>
         </li>
+    }
+}
+
+/// Uploads each file (at most the per-message limit), adding them to `attached` as
+/// they finish; problems show in `error`.
+#[cfg(feature = "hydrate")]
+fn upload_all(
+    files: Vec<leptos::web_sys::File>,
+    attached: RwSignal<Vec<Attachment>>,
+    uploading: RwSignal<u32>,
+    error: RwSignal<Option<String>>,
+) {
+    use protocol::attachments::MAX_ATTACHMENTS;
+    error.set(None);
+    let room = MAX_ATTACHMENTS
+        .saturating_sub(attached.with_untracked(Vec::len) + uploading.get_untracked() as usize);
+    if files.len() > room {
+        error.set(Some(format!(
+            "Send at most {MAX_ATTACHMENTS} images at once."
+        )));
+    }
+    for file in files.into_iter().take(room) {
+        uploading.update(|n| *n += 1);
+        spawn_local(async move {
+            match crate::upload::upload_image(file).await {
+                Ok(image) => attached.update(|images| images.push(image)),
+                Err(problem) => error.set(Some(problem)),
+            }
+            uploading.update(|n| *n -= 1);
+        });
     }
 }
 
@@ -341,35 +574,42 @@ fn Composer(
     let inbox = expect_context::<Inbox>();
     let (body, set_body) = signal(String::new());
     let textarea = NodeRef::<html::Textarea>::new();
+    // Images uploaded for the next reply, uploads under way, and the last upload problem.
+    let attached = RwSignal::new(Vec::<Attachment>::new());
+    let uploading = RwSignal::new(0_u32);
+    let upload_error = RwSignal::new(None::<String>);
+    let file_input = NodeRef::<html::Input>::new();
     let emoji_open = RwSignal::new(false);
     // The shopper's latest message when the agent started typing: if they write again
     // before the reply goes out, the agent is asked to look first.
     let typing_from = StoredValue::new(None::<i64>);
     let newer_warning = RwSignal::new(false);
+    // When this agent's last typing signal went out (epoch ms); a reply resets it.
+    let typing_sent_at = StoredValue::new(0_i64);
 
     let send_now = {
         let conversation_id = conversation_id.clone();
         move || {
             let text = body.get_untracked();
-            if text.trim().is_empty() {
+            let images = attached.get_untracked();
+            if text.trim().is_empty() && images.is_empty() {
                 return;
             }
             let reply = PendingReply {
                 client_id: live::new_client_id(),
                 conversation_id: conversation_id.clone(),
                 body: text.trim().to_owned(),
+                attachments: images,
                 failed: None,
             };
-            let frame = ClientFrame::Send {
-                conversation_id: Some(reply.conversation_id.clone()),
-                client_id: reply.client_id.clone(),
-                body: reply.body.clone(),
-            };
+            let frame = reply.frame();
+            attached.set(Vec::new());
             inbox.pending.update(|pending| pending.push(reply));
             // If the socket is down the reply waits in `pending` and goes out on reconnect.
             live::send(&frame);
             set_body.set(String::new());
             typing_from.set_value(None);
+            typing_sent_at.set_value(0);
             newer_warning.set(false);
         }
     };
@@ -386,8 +626,16 @@ fn Composer(
             send_now();
         }
     };
+    let typing_conversation = StoredValue::new(conversation_id.clone());
     let on_input = move |event| {
         let text = event_target_value(&event);
+        let now = crate::time::now_ms();
+        if !text.trim().is_empty() && now - typing_sent_at.get_value() >= TYPING_REPEAT_MS {
+            typing_sent_at.set_value(now);
+            live::send(&ClientFrame::Typing {
+                conversation_id: Some(typing_conversation.get_value()),
+            });
+        }
         if typing_from.get_value().is_none() && !text.trim().is_empty() {
             typing_from.set_value(Some(last_shopper_seq.get_untracked()));
         }
@@ -479,7 +727,21 @@ fn Composer(
         }
     };
     view! {
-        <form class="composer" on:submit=submit>
+        <form
+            class="composer"
+            on:submit=submit
+            on:dragover=|event| event.prevent_default()
+            on:drop=move |_event| {
+                _event.prevent_default();
+                #[cfg(feature = "hydrate")]
+                upload_all(
+                    crate::upload::files_of(_event.data_transfer().and_then(|data| data.files())),
+                    attached,
+                    uploading,
+                    upload_error,
+                );
+            }
+        >
             <Show when=move || newer_warning.get()>
                 <div class="newer-warning" role="alert">
                     <p>"The shopper wrote again while you were typing. Read it before you send?"</p>
@@ -494,6 +756,28 @@ fn Composer(
                 </div>
             </Show>
             {move || macro_note.get().map(|note| view! { <p class="macro-note" role="status">{note}</p> })}
+            <Show when=move || !attached.with(Vec::is_empty) || uploading.get() != 0>
+                <ul class="attached" aria-label="Images to send">
+                    <For each=move || attached.get() key=|image| image.id.clone() let:image>
+                        <li>
+                            <img src=image.path() alt="" />
+                            <button
+                                type="button"
+                                class="remove"
+                                aria-label="Remove image"
+                                on:click={
+                                    let id = image.id.clone();
+                                    move |_| attached.update(|images| images.retain(|held| held.id != id))
+                                }
+                            >"×"</button>
+                        </li>
+                    </For>
+                    <Show when=move || uploading.get() != 0>
+                        <li class="uploading" role="status">"Uploading…"</li>
+                    </Show>
+                </ul>
+            </Show>
+            {move || upload_error.get().map(|error| view! { <p class="action-error" role="alert">{error}</p> })}
             <label for="reply" class="sr-only">{move || format!("Reply to {}", name.get())}</label>
             <textarea
                 id="reply"
@@ -505,6 +789,16 @@ fn Composer(
                 prop:value=body
                 on:input=on_input
                 on:keydown=send_on_enter
+                on:paste=move |_event| {
+                    #[cfg(feature = "hydrate")]
+                    {
+                        let files = crate::upload::files_of(_event.clipboard_data().and_then(|data| data.files()));
+                        if !files.is_empty() {
+                            _event.prevent_default();
+                            upload_all(files, attached, uploading, upload_error);
+                        }
+                    }
+                }
             ></textarea>
             <div class="composer-actions">
                 <div class="composer-tools">
@@ -535,9 +829,48 @@ fn Composer(
                         </div>
                     </Show>
                     <MacroPicker on_pick=use_macro />
+                    <button
+                        type="button"
+                        class="icon-button"
+                        aria-label="Attach images"
+                        title="Attach images (or paste, or drop them here)"
+                        on:click=move |_| {
+                            if let Some(input) = file_input.get_untracked() {
+                                input.click();
+                            }
+                        }
+                    >
+                        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+                            <path d="M21 12.5l-8.5 8.5a5 5 0 01-7-7l9-9a3.5 3.5 0 015 5l-9 9a2 2 0 01-3-3l8-8" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                        </svg>
+                    </button>
+                    <input
+                        type="file"
+                        class="sr-only"
+                        tabindex="-1"
+                        aria-hidden="true"
+                        accept="image/png,image/jpeg,image/gif,image/webp"
+                        multiple
+                        node_ref=file_input
+                        on:change=move |_event| {
+                            #[cfg(feature = "hydrate")]
+                            {
+                                let input = event_target::<leptos::web_sys::HtmlInputElement>(&_event);
+                                upload_all(crate::upload::files_of(input.files()), attached, uploading, upload_error);
+                                input.set_value("");
+                            }
+                        }
+                    />
                     <span class="hint">"Replying assigns the ticket to you."</span>
                 </div>
-                <button type="submit" class="primary" disabled=move || body.with(|text| text.trim().is_empty())>
+                <button
+                    type="submit"
+                    class="primary"
+                    disabled=move || {
+                        uploading.get() > 0
+                            || (body.with(|text| text.trim().is_empty()) && attached.with(Vec::is_empty))
+                    }
+                >
                     "Send"
                 </button>
             </div>

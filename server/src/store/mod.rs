@@ -16,6 +16,7 @@
 //! build the same schema. Each submodule owns a group of tables.
 
 mod agents;
+mod attachments;
 mod customers;
 mod faqs;
 mod jobs;

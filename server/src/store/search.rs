@@ -259,6 +259,7 @@ mod tests {
                     client_id: format!("c{index}"),
                     body: (*body).to_owned(),
                     back_at: None,
+                    attachments: Vec::new(),
                 })
                 .await
                 .expect("stored");

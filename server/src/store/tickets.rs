@@ -73,6 +73,8 @@ pub struct NewMessage {
     pub body: String,
     /// For an away message: when the team is next available.
     pub back_at: Option<i64>,
+    /// Ids of images the sender uploaded, to send with the message.
+    pub attachments: Vec<String>,
 }
 
 /// The job that emails opted-in agents about a new ticket; its payload is the ticket id.
@@ -96,6 +98,9 @@ pub struct Appended {
 pub enum AppendError {
     #[error("conversation not found")]
     NotFound,
+    /// An image is not the sender's, is unknown, or was already sent.
+    #[error("that image cannot be sent (upload it again)")]
+    Attachment,
     #[error("conversation has ended")]
     Closed,
     #[error(transparent)]
@@ -119,6 +124,7 @@ struct MessageRow {
     body: String,
     created_at: i64,
     back_at: Option<i64>,
+    attachments: Option<String>,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -131,6 +137,12 @@ impl TryFrom<MessageRow> for Message {
             "system" => AuthorKind::System,
             other => return Err(StoreError::Corrupt(format!("author kind {other:?}"))),
         };
+        let attachments = match &row.attachments {
+            Some(json) => serde_json::from_str(json).map_err(|error| {
+                StoreError::Corrupt(format!("attachments of {}: {error}", row.id))
+            })?,
+            None => Vec::new(),
+        };
         Ok(Message {
             id: row.id,
             conversation_id: row.conversation_id,
@@ -141,13 +153,14 @@ impl TryFrom<MessageRow> for Message {
             body: row.body,
             created_at: row.created_at,
             back_at: row.back_at,
+            attachments,
         })
     }
 }
 
 const MESSAGE_COLUMNS: &str =
     "m.id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_name, m.body, m.created_at,
-     m.back_at";
+     m.back_at, m.attachments";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct SummaryRow {
@@ -165,6 +178,8 @@ pub(super) struct SummaryRow {
     read_seq: Option<i64>,
     waiting_since: Option<i64>,
     snoozed_until: Option<i64>,
+    shopper_delivered_seq: i64,
+    shopper_seen_seq: i64,
 }
 
 impl TryFrom<SummaryRow> for TicketSummary {
@@ -188,6 +203,8 @@ impl TryFrom<SummaryRow> for TicketSummary {
             read_seq: row.read_seq,
             waiting_since: row.waiting_since,
             snoozed_until: row.snoozed_until,
+            shopper_delivered_seq: row.shopper_delivered_seq,
+            shopper_seen_seq: row.shopper_seen_seq,
         })
     }
 }
@@ -197,7 +214,7 @@ pub(super) const SUMMARY_SELECT: &str =
     "SELECT c.id, cu.name AS customer_name, cu.email AS customer_email,
         c.channel, c.status, c.assignee_id, a.name AS assignee_name, c.preview,
         c.last_activity_at, c.last_seq, c.last_shopper_seq, r.last_read_seq AS read_seq,
-        c.waiting_since, c.snoozed_until
+        c.waiting_since, c.snoozed_until, c.shopper_delivered_seq, c.shopper_seen_seq
      FROM conversations c
      JOIN customers cu ON cu.id = c.customer_id
      LEFT JOIN agents a ON a.id = c.assignee_id
@@ -294,7 +311,14 @@ pub(super) async fn append_in(
     // Taking the next seq updates the ticket row first: on PostgreSQL that row lock
     // orders concurrent writers to one conversation, and the status check is redone
     // under it (an ending that committed meanwhile wins).
-    let preview = preview_of(&new.body);
+    let preview = if new.body.trim().is_empty() && !new.attachments.is_empty() {
+        match new.attachments.len() {
+            1 => "📷 Image".to_owned(),
+            count => format!("📷 {count} images"),
+        }
+    } else {
+        preview_of(&new.body)
+    };
     let next_seq: Option<(i64,)> = match &new.sender {
         // A shopper writing wakes a snoozed ticket and starts (or continues) the wait.
         Sender::Shopper { .. } => {
@@ -373,8 +397,19 @@ pub(super) async fn append_in(
         _ => {}
     }
 
+    let message_id = new_id();
+    let attachments =
+        super::attachments::claim_in(connection, &new.attachments, &sender_key).await?;
+    let attachments_json = if attachments.is_empty() {
+        None
+    } else {
+        Some(
+            serde_json::to_string(&attachments)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?,
+        )
+    };
     let message = Message {
-        id: new_id(),
+        id: message_id,
         conversation_id: conversation_id.clone(),
         seq,
         client_id: new.client_id.clone(),
@@ -383,11 +418,12 @@ pub(super) async fn append_in(
         body: new.body.clone(),
         created_at: now,
         back_at: new.back_at,
+        attachments,
     };
     sqlx::query(
         "INSERT INTO messages (id, conversation_id, seq, sender_key, client_id, author_kind,
-            author_name, body, created_at, back_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            author_name, body, created_at, back_at, attachments)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&message.id)
     .bind(&conversation_id)
@@ -403,8 +439,10 @@ pub(super) async fn append_in(
     .bind(&message.body)
     .bind(now)
     .bind(message.back_at)
+    .bind(attachments_json)
     .execute(&mut *connection)
     .await?;
+    super::attachments::link_in(connection, &new.attachments, &message.id).await?;
 
     Ok(Appended {
         message,
@@ -527,6 +565,18 @@ impl Store {
         Ok(row.map(|(customer_id,)| customer_id))
     }
 
+    /// The id of the shopper's live (not ended) web chat, if any.
+    pub async fn open_chat_id(&self, customer_id: &str) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM conversations
+             WHERE customer_id = $1 AND channel = 'chat' AND status <> 'closed'",
+        )
+        .bind(customer_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(row.map(|(id,)| id))
+    }
+
     /// The shopper's live (not ended) web chat, with its messages.
     pub async fn open_chat_of(
         &self,
@@ -551,6 +601,40 @@ impl Store {
             status,
             messages,
         }))
+    }
+
+    /// Records how far the shopper's widget received (`delivered`) and saw (`seen`)
+    /// their conversation. Never moves backwards, never past the last message, and
+    /// only for the conversation's own shopper. Returns `(delivered, seen)` when
+    /// either moved.
+    pub async fn record_receipt(
+        &self,
+        conversation_id: &str,
+        customer_id: &str,
+        delivered: i64,
+        seen: i64,
+    ) -> Result<Option<(i64, i64)>, StoreError> {
+        // Seeing a message means it was delivered too.
+        let delivered = delivered.max(seen);
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "UPDATE conversations SET
+                shopper_delivered_seq = CASE WHEN $1 > shopper_delivered_seq
+                    THEN CASE WHEN $1 < last_seq THEN $1 ELSE last_seq END
+                    ELSE shopper_delivered_seq END,
+                shopper_seen_seq = CASE WHEN $2 > shopper_seen_seq
+                    THEN CASE WHEN $2 < last_seq THEN $2 ELSE last_seq END
+                    ELSE shopper_seen_seq END
+             WHERE id = $3 AND customer_id = $4
+               AND ($1 > shopper_delivered_seq OR $2 > shopper_seen_seq)
+             RETURNING shopper_delivered_seq, shopper_seen_seq",
+        )
+        .bind(delivered)
+        .bind(seen)
+        .bind(conversation_id)
+        .bind(customer_id)
+        .fetch_optional(&self.writer)
+        .await?;
+        Ok(row)
     }
 
     /// Records that the agent has read the ticket up to `seq` (never moves backwards).
@@ -617,6 +701,7 @@ mod tests {
             client_id: client_id.to_owned(),
             body: "Where is my order?".to_owned(),
             back_at: None,
+            attachments: Vec::new(),
         }
     }
 

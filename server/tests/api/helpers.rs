@@ -336,6 +336,7 @@ impl Socket {
             conversation_id: conversation_id.map(str::to_owned),
             client_id: client_id.to_owned(),
             body: body.to_owned(),
+            attachments: Vec::new(),
         })
         .await;
     }
@@ -374,6 +375,22 @@ impl Socket {
             let frame = self.next_any_frame().await;
             if wanted(&frame) {
                 return frame;
+            }
+        }
+    }
+
+    /// Every frame up to and including the first that matches `last`.
+    pub async fn frames_until(
+        &mut self,
+        mut last: impl FnMut(&ServerFrame) -> bool,
+    ) -> Vec<ServerFrame> {
+        let mut frames = Vec::new();
+        loop {
+            let frame = self.next_any_frame().await;
+            let done = last(&frame);
+            frames.push(frame);
+            if done {
+                return frames;
             }
         }
     }

@@ -459,6 +459,7 @@ async fn long_views_come_in_pages_without_gaps_or_repeats() {
                 client_id: "first".into(),
                 body: "Hello".into(),
                 back_at: None,
+                attachments: Vec::new(),
             })
             .await
             .expect("stored");

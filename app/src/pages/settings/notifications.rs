@@ -6,6 +6,7 @@ use leptos_meta::Title;
 
 use super::{Controls, FormFeedback, Loading, Outcome, SettingsHead};
 use crate::{
+    alerts::{ask_desktop_permission, desktop_permission, AlertPrefs},
     api::{get_notifications, save_notifications, NotificationsPage},
     pages::ErrorNote,
 };
@@ -93,6 +94,80 @@ fn NotificationsForm(page: NotificationsPage) -> impl IntoView {
             <div class="form-actions">
                 <FormFeedback outcome />
             </div>
+        </section>
+        <BrowserAlerts />
+    }
+}
+
+/// Sound and desktop notifications in this browser (kept in this browser only).
+#[component]
+fn BrowserAlerts() -> impl IntoView {
+    let prefs = RwSignal::new(AlertPrefs::default());
+    let permission = RwSignal::new(String::from("unsupported"));
+    let controls = Controls::new(true);
+    // Browser only: what this browser saved, and what it allows.
+    Effect::new(move |_| {
+        prefs.set(AlertPrefs::load());
+        permission.set(desktop_permission());
+    });
+    let change = move |update: AlertPrefs| {
+        prefs.set(update);
+        update.save();
+    };
+    let desktop_hint = move || match permission.get().as_str() {
+        "denied" => {
+            "Your browser blocks notifications from this site; allow them in its site settings."
+        }
+        "unsupported" => "This browser cannot show desktop notifications.",
+        _ => "Shown while the helpdesk tab is in the background.",
+    };
+    view! {
+        <section class="card" aria-labelledby="browser-alerts-title">
+            <h2 id="browser-alerts-title">"In this browser"</h2>
+            <p class="hint">"When a shopper writes. Off unless you turn them on; kept in this browser only."</p>
+            <div class="switch-row">
+                <input
+                    id="alert-sound"
+                    type="checkbox"
+                    role="switch"
+                    class="switch"
+                    prop:checked=move || prefs.get().sound
+                    disabled=move || controls.locked()
+                    on:change=move |event| {
+                        let sound = event_target_checked(&event);
+                        change(AlertPrefs { sound, ..prefs.get_untracked() });
+                        if sound {
+                            crate::alerts::beep();
+                        }
+                    }
+                />
+                <label for="alert-sound">"Play a sound"</label>
+            </div>
+            <div class="switch-row">
+                <input
+                    id="alert-desktop"
+                    type="checkbox"
+                    role="switch"
+                    class="switch"
+                    prop:checked=move || prefs.get().desktop
+                    disabled=move || controls.locked() || permission.get() == "denied" || permission.get() == "unsupported"
+                    aria-describedby="alert-desktop-hint"
+                    on:change=move |event| {
+                        let desktop = event_target_checked(&event);
+                        change(AlertPrefs { desktop, ..prefs.get_untracked() });
+                        if desktop && permission.get_untracked() == "default" {
+                            ask_desktop_permission(move |answer| {
+                                if answer != "granted" {
+                                    change(AlertPrefs { desktop: false, ..prefs.get_untracked() });
+                                }
+                                permission.set(answer);
+                            });
+                        }
+                    }
+                />
+                <label for="alert-desktop">"Show a desktop notification"</label>
+            </div>
+            <p class="hint" id="alert-desktop-hint">{desktop_hint}</p>
         </section>
     }
 }
