@@ -114,8 +114,8 @@ impl Inbox {
                 merge_ticket(held, ticket, &view, &agent);
             }
         });
+        // Later pages carry no counts: the first page's (kept fresh live) stand.
         self.next.set(page.next);
-        self.counts.set(page.counts);
     }
 
     /// A ticket as currently known: from the loaded threads, else from the list.

@@ -249,6 +249,18 @@ async fn run_backend(database_url: Option<String>, suffix: &str) {
         "inbox_page_p99_ms{suffix} {:.2} ms",
         percentile(&pages, 0.99)
     );
+    // Search reads what the background indexer has indexed: let it catch up first.
+    let indexing = Instant::now();
+    target
+        .store
+        .index_all_messages()
+        .await
+        .expect("search index");
+    println!(
+        "search_index_s{suffix} {:.1} s",
+        indexing.elapsed().as_secs_f64()
+    );
+    inbox::analyze(&seed_url).await;
     let queries = inbox::search_queries(tickets);
     let searches = inbox::search_ms(target.port, &target.agent_token, &queries, 300).await;
     println!(

@@ -20,6 +20,7 @@ pub mod hub;
 pub mod identity;
 pub mod ids;
 pub mod images;
+pub mod indexer;
 pub mod mailer;
 pub mod ops;
 pub mod presence;

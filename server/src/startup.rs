@@ -23,6 +23,7 @@ use crate::{
     demo::{self, DemoState},
     fanout::{CrossNodeFeed, Fanout},
     hub::Hub,
+    indexer,
     mailer::{MailError, Mailer},
     ops,
     settings::Settings,
@@ -203,6 +204,7 @@ impl Application {
                 .spawn_feed(feed, self.state.shutdown.clone());
         }
         self.state.worker.spawn(self.state.shutdown.clone());
+        indexer::spawn(self.state.store.clone(), self.state.shutdown.clone());
         let shutdown = self.shutdown;
         let mut stopped = self.state.shutdown.clone();
         let service = router.into_make_service_with_connect_info::<SocketAddr>();

@@ -53,6 +53,26 @@ pub fn search_terms(query: &str) -> Vec<String> {
     terms
 }
 
+/// How well `text` matches `terms` (higher is better): each word that is a term counts
+/// 1, each word that only starts with one 0.6, over the square root of the text's
+/// length in words, so a short message about the thing beats a long one mentioning it.
+pub fn text_score(text: &str, terms: &[String]) -> f64 {
+    let spans = word_spans(text);
+    if spans.is_empty() {
+        return 0.0;
+    }
+    let mut score = 0.0;
+    for &(start, end) in &spans {
+        let word = text[start..end].to_lowercase();
+        if terms.contains(&word) {
+            score += 1.0;
+        } else if terms.iter().any(|term| word.starts_with(term.as_str())) {
+            score += 0.6;
+        }
+    }
+    score / (spans.len() as f64).sqrt()
+}
+
 /// About `width` characters of `text` around the first term found, cut at word
 /// boundaries, with every word that starts with a term marked.
 pub fn snippet(text: &str, terms: &[String], width: usize) -> Vec<SnippetPart> {
@@ -154,6 +174,20 @@ mod tests {
         assert_eq!(search_terms("São Paulo"), ["são", "paulo"]);
         assert!(search_terms(" -- !! ").is_empty());
         assert_eq!(search_terms("a b c d e f g h i j").len(), MAX_TERMS);
+    }
+
+    #[test]
+    fn short_exact_matches_score_above_long_or_partial_ones() {
+        let terms = search_terms("refund");
+        let short = text_score("I want a refund", &terms);
+        let long = text_score(
+            "I have a question about my order, and maybe a refund later on",
+            &terms,
+        );
+        let partial = text_score("I want refunds", &terms);
+        assert!(short > long, "{short} > {long}");
+        assert!(short > partial, "{short} > {partial}");
+        assert_eq!(text_score("nothing here", &terms), 0.0);
     }
 
     #[test]

@@ -175,6 +175,24 @@ pub async fn inbox_page_ms(port: u16, session_token: &str, samples: usize) -> Ve
     timings
 }
 
+/// Gathers PostgreSQL's planner statistics, as autovacuum would on a live database
+/// (the bulk-written rows and the search vectors are new to it).
+pub async fn analyze(database_url: &str) {
+    if !database_url.starts_with("postgres") {
+        return;
+    }
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(database_url)
+        .await
+        .expect("analyze connects");
+    sqlx::query("ANALYZE")
+        .execute(&pool)
+        .await
+        .expect("analyze");
+    pool.close().await;
+}
+
 /// What agents search for, in turn: a name, an email, an order number, a common word,
 /// two words, and a word typed half-way.
 pub fn search_queries(tickets: usize) -> Vec<String> {

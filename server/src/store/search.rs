@@ -1,16 +1,18 @@
 //! Ticket search over message bodies and shoppers' names and emails, ranked.
 //!
-//! SQLite uses its FTS5 indexes (bm25 ranking); PostgreSQL its GIN full-text indexes
-//! (`ts_rank`). Both tokenise the same way (see the search migrations and
+//! SQLite finds matches with its FTS5 indexes, PostgreSQL with GIN full-text indexes.
+//! Both tokenise the same way (see the search migrations and
 //! `protocol::search::search_terms`), and both bound the work per query: only the most
-//! recent [`MESSAGE_SAMPLE`] matching messages are ranked, so a word in every ticket
-//! costs no more than a rare one. Results are ranked by: the shopper's name or email
-//! matched, then the best message's text score, then latest activity.
+//! recent [`MESSAGE_SAMPLE`] matching messages are considered, so a word in every
+//! ticket costs no more than a rare one. The ranking is ours, the same on both
+//! backends (`protocol::search::text_score`; the databases' own ranking functions
+//! read every match of a common word): the shopper's name or email matched first, then
+//! the best message's score, then latest activity.
 
 use std::collections::HashMap;
 
 use protocol::{
-    search::{search_terms, snippet, SearchHit, MAX_QUERY_CHARS},
+    search::{search_terms, snippet, text_score, SearchHit, MAX_QUERY_CHARS},
     TicketSummary,
 };
 
@@ -27,11 +29,6 @@ const CUSTOMER_SAMPLE: i64 = 50;
 pub const SEARCH_RESULTS: usize = 30;
 /// Characters of context in a result's snippet.
 const SNIPPET_CHARS: usize = 90;
-
-/// The text of a PostgreSQL index expression over `column` (must match the migration).
-fn pg_document(column: &str) -> String {
-    format!("to_tsvector('simple', regexp_replace({column}, '[^[:alnum:]]+', ' ', 'g'))")
-}
 
 /// The full-text query for the backend: every term must match; the last may be the
 /// start of a word (as typed so far) when it is at least 3 characters long.
@@ -78,6 +75,62 @@ impl From<sqlx::Error> for SearchError {
 }
 
 impl Store {
+    /// Adds up to `batch` stored messages to the search index, oldest first; returns
+    /// how many. Safe to run on every node at once.
+    pub async fn index_messages(&self, batch: i64) -> Result<u64, StoreError> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut tx = self.writer.begin().await?;
+                let (last,): (i64,) = sqlx::query_as(
+                    "SELECT last_rowid FROM search_progress WHERE name = 'messages'",
+                )
+                .fetch_one(&mut *tx)
+                .await?;
+                let (count, newest): (i64, Option<i64>) = sqlx::query_as(
+                    "SELECT COUNT(*), MAX(rowid) FROM
+                        (SELECT rowid FROM messages WHERE rowid > $1 ORDER BY rowid LIMIT $2)",
+                )
+                .bind(last)
+                .bind(batch)
+                .fetch_one(&mut *tx)
+                .await?;
+                let Some(newest) = newest else {
+                    return Ok(0);
+                };
+                sqlx::query(
+                    "INSERT INTO messages_fts (rowid, body)
+                     SELECT rowid, body FROM messages WHERE rowid > $1 AND rowid <= $2",
+                )
+                .bind(last)
+                .bind(newest)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("UPDATE search_progress SET last_rowid = $1 WHERE name = 'messages'")
+                    .bind(newest)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(count as u64)
+            }
+            Backend::Postgres => Ok(sqlx::query(
+                "UPDATE messages SET search_vector =
+                    to_tsvector('simple', regexp_replace(body, '[^[:alnum:]]+', ' ', 'g'))
+                 WHERE id IN (SELECT id FROM messages WHERE search_vector IS NULL
+                              ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED)",
+            )
+            .bind(batch)
+            .execute(&self.writer)
+            .await?
+            .rows_affected()),
+        }
+    }
+
+    /// Indexes every message stored so far (tests and the bench wait on this).
+    pub async fn index_all_messages(&self) -> Result<(), StoreError> {
+        while self.index_messages(5_000).await? > 0 {}
+        Ok(())
+    }
+
     /// Tickets matching `query`, best first, with `agent_id`'s read state.
     pub async fn search_tickets(
         &self,
@@ -94,7 +147,8 @@ impl Store {
         let expression = match_query(self.backend, &terms);
         let mut found: HashMap<String, Evidence> = HashMap::new();
 
-        for (conversation_id, body, score) in self.matching_messages(&expression).await? {
+        for (conversation_id, body) in self.matching_messages(&expression).await? {
+            let score = text_score(&body, &terms);
             let evidence = found.entry(conversation_id).or_default();
             if evidence.best_score.is_none_or(|best| score > best) {
                 evidence.best_score = Some(score);
@@ -136,31 +190,26 @@ impl Store {
             .collect())
     }
 
-    /// `(conversation, body, score)` of the most recent matching messages; higher
-    /// scores are better matches.
+    /// `(conversation, body)` of the most recent matching messages.
     async fn matching_messages(
         &self,
         expression: &str,
-    ) -> Result<Vec<(String, String, f64)>, StoreError> {
+    ) -> Result<Vec<(String, String)>, StoreError> {
         let sql = match self.backend {
-            // bm25() is lower for better matches: negate it.
-            Backend::Sqlite => "SELECT m.conversation_id, m.body, -hits.rank
-                 FROM (SELECT rowid, bm25(messages_fts) AS rank FROM messages_fts
-                       WHERE messages_fts MATCH $1 ORDER BY rowid DESC LIMIT $2) AS hits
+            // FTS5 walks its index newest rowid first and stops at the limit.
+            Backend::Sqlite => {
+                "SELECT m.conversation_id, m.body
+                 FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1
+                       ORDER BY rowid DESC LIMIT $2) AS hits
                  JOIN messages m ON m.rowid = hits.rowid"
-                .to_owned(),
+            }
             Backend::Postgres => {
-                let document = pg_document("m.body");
-                format!(
-                    "SELECT m.conversation_id, m.body,
-                        CAST(ts_rank({document}, to_tsquery('simple', $1)) AS DOUBLE PRECISION)
-                     FROM messages m
-                     WHERE {document} @@ to_tsquery('simple', $1)
-                     ORDER BY m.created_at DESC LIMIT $2"
-                )
+                "SELECT m.conversation_id, m.body FROM messages m
+                 WHERE m.search_vector @@ to_tsquery('simple', $1)
+                 ORDER BY m.created_at DESC LIMIT $2"
             }
         };
-        Ok(sqlx::query_as(&sql)
+        Ok(sqlx::query_as(sql)
             .bind(expression)
             .bind(MESSAGE_SAMPLE)
             .fetch_all(&self.reader)
@@ -177,11 +226,9 @@ impl Store {
                  JOIN customers cu ON cu.rowid = customers_fts.rowid
                  WHERE customers_fts MATCH $1 LIMIT $2"
                 .to_owned(),
-            Backend::Postgres => format!(
-                "SELECT cu.id FROM customers cu
-                 WHERE {} @@ to_tsquery('simple', $1) LIMIT $2",
-                pg_document("cu.name || ' ' || cu.email")
-            ),
+            Backend::Postgres => "SELECT cu.id FROM customers cu
+                 WHERE cu.search_vector @@ to_tsquery('simple', $1) LIMIT $2"
+                .to_owned(),
         };
         let rows: Vec<(String,)> = sqlx::query_as(&format!(
             "SELECT c.id FROM conversations c
@@ -298,6 +345,7 @@ mod tests {
             &["Hello"],
         )
         .await;
+        store.index_all_messages().await.expect("indexed");
 
         let hits = store.search_tickets("", "refund").await.expect("search");
         let order: Vec<&str> = hits.iter().map(|h| h.ticket.id.as_str()).collect();

@@ -195,9 +195,14 @@ impl Store {
         } else {
             None
         };
+        // The first page brings the counts; later pages only more tickets.
+        let counts = match after {
+            None => self.view_counts(agent_id).await?,
+            Some(_) => ViewCounts::default(),
+        };
         Ok(InboxPage {
             tickets,
-            counts: self.view_counts(agent_id).await?,
+            counts,
             next,
             // Settings live above the store; the caller fills in the merchant's.
             waiting_alerts: Default::default(),

@@ -32,6 +32,8 @@ async fn agents_find_tickets_by_words_names_and_emails() {
     ben.ack("b1").await;
     ben.send_text(None, "b2", "The refund, please").await;
     let bens = ben.ack("b2").await.conversation_id;
+    // The indexer runs a moment after messages are stored; catch it up now.
+    app.store.index_all_messages().await.expect("indexed");
 
     let refund = search(&app, &cookie, "refund").await;
     assert_eq!(names(&refund), ["Ben Okafor"]);
