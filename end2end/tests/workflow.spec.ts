@@ -203,6 +203,14 @@ test("two agents triage a shopper's ticket live, by keyboard", async ({ browser 
   await ivy.screenshot(shots("helpdesk-shortcuts"));
   await ivy.keyboard.press("Escape");
 
+  // On a tablet the list and the ticket stack; everything stays reachable and labelled.
+  await olga.setViewportSize({ width: 820, height: 1180 });
+  await olga.goto("/inbox");
+  await olga.getByRole("link", { name: /Ben Carter/ }).first().click();
+  await expect(olga.getByRole("log", { name: "Conversation with Ben Carter" })).toBeVisible();
+  await expectAccessible(olga);
+  await olga.screenshot({ ...shots("helpdesk-tablet"), fullPage: true });
+
   expect(olgaErrors).toEqual([]);
   expect(ivyErrors).toEqual([]);
   expect(shopErrors).toEqual([]);

@@ -50,8 +50,18 @@ pub fn shopper_name(i: usize) -> String {
 /// it took.
 pub async fn seed(database_url: &str, tickets: usize, messages_each: usize) -> f64 {
     let started = Instant::now();
+    let sqlite = database_url.starts_with("sqlite");
     let pool = AnyPoolOptions::new()
         .max_connections(1)
+        .after_connect(move |connection, _| {
+            Box::pin(async move {
+                // The running server writes too (its search indexer): wait for it.
+                if sqlite {
+                    sqlx::Executor::execute(connection, "PRAGMA busy_timeout = 30000").await?;
+                }
+                Ok(())
+            })
+        })
         .connect(database_url)
         .await
         .expect("bench seeding connects");

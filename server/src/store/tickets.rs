@@ -321,12 +321,42 @@ pub(super) async fn append_in(
     };
     let next_seq: Option<(i64,)> = match &new.sender {
         // A shopper writing wakes a snoozed ticket and starts (or continues) the wait.
-        Sender::Shopper { .. } => {
+        // The status is only written when it changes: SQLite rewrites every index on a
+        // column an UPDATE sets, even to the same value.
+        Sender::Shopper { .. } if status == TicketStatus::Snoozed.as_str() => {
             sqlx::query_as(
                 "UPDATE conversations SET last_seq = last_seq + 1,
                     last_shopper_seq = last_seq + 1, preview = $1, last_activity_at = $2,
                     status = 'open', snoozed_until = NULL,
                     waiting_since = COALESCE(waiting_since, $2)
+                 WHERE id = $3 AND status <> 'closed'
+                 RETURNING last_seq",
+            )
+            .bind(&preview)
+            .bind(now)
+            .bind(&conversation_id)
+            .fetch_optional(&mut *connection)
+            .await?
+        }
+        Sender::Shopper { .. } => {
+            sqlx::query_as(
+                "UPDATE conversations SET last_seq = last_seq + 1,
+                    last_shopper_seq = last_seq + 1, preview = $1, last_activity_at = $2,
+                    waiting_since = COALESCE(waiting_since, $2)
+                 WHERE id = $3 AND status <> 'closed'
+                 RETURNING last_seq",
+            )
+            .bind(&preview)
+            .bind(now)
+            .bind(&conversation_id)
+            .fetch_optional(&mut *connection)
+            .await?
+        }
+        // Replying ends the wait (the replier already holds the ticket).
+        Sender::Agent { agent_id, .. } if assignee.as_deref() == Some(agent_id.as_str()) => {
+            sqlx::query_as(
+                "UPDATE conversations SET last_seq = last_seq + 1, preview = $1,
+                    last_activity_at = $2, waiting_since = NULL
                  WHERE id = $3 AND status <> 'closed'
                  RETURNING last_seq",
             )
