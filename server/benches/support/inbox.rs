@@ -123,15 +123,25 @@ pub async fn seed(database_url: &str, tickets: usize, messages_each: usize) -> f
 }
 
 /// `count` rows into `table_and_columns`, each row's SQL literal made by `row(index)`.
+/// On SQLite each batch takes the write lock up front (`BEGIN IMMEDIATE`): the running
+/// server writes to the same file (its search indexer), and a transaction that starts
+/// by reading could not wait for it.
 async fn insert_rows(
     pool: &AnyPool,
     table_and_columns: &str,
     count: usize,
     row: impl Fn(usize) -> String,
 ) {
+    let mut connection = pool.acquire().await.expect("connection");
+    let begin = match connection.backend_name() {
+        "SQLite" => "BEGIN IMMEDIATE",
+        _ => "BEGIN",
+    };
     let mut next = 0;
     while next < count {
-        let mut tx = pool.begin().await.expect("begin");
+        sqlx::Executor::execute(&mut *connection, begin)
+            .await
+            .expect("begin");
         for _ in 0..INSERTS_PER_COMMIT {
             if next >= count {
                 break;
@@ -142,12 +152,14 @@ async fn insert_rows(
                 "INSERT INTO {table_and_columns} VALUES {}",
                 values.join(", ")
             ))
-            .execute(&mut *tx)
+            .execute(&mut *connection)
             .await
             .expect("bench rows insert");
             next = end;
         }
-        tx.commit().await.expect("commit");
+        sqlx::Executor::execute(&mut *connection, "COMMIT")
+            .await
+            .expect("commit");
     }
 }
 
