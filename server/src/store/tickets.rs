@@ -319,112 +319,64 @@ pub(super) async fn append_in(
     } else {
         preview_of(&new.body)
     };
-    let next_seq: Option<(i64,)> = match &new.sender {
-        // A shopper writing wakes a snoozed ticket and starts (or continues) the wait.
-        // The status is only written when it changes: SQLite rewrites every index on a
-        // column an UPDATE sets, even to the same value.
-        Sender::Shopper { .. } if status == TicketStatus::Snoozed.as_str() => {
-            sqlx::query_as(
-                "UPDATE conversations SET last_seq = last_seq + 1,
-                    last_shopper_seq = last_seq + 1, preview = $1, last_activity_at = $2,
-                    status = 'open', snoozed_until = NULL,
-                    waiting_since = COALESCE(waiting_since, $2)
-                 WHERE id = $3 AND status <> 'closed'
-                 RETURNING last_seq",
-            )
-            .bind(&preview)
-            .bind(now)
-            .bind(&conversation_id)
-            .fetch_optional(&mut *connection)
-            .await?
+    // What the message changes besides seq, preview and activity. Only what changes is
+    // written: SQLite rewrites every index on a column an UPDATE sets, even to the
+    // same value. A shopper writing wakes a snoozed ticket and starts (or continues) the
+    // wait; an agent replying ends it, and takes the ticket if someone else held it.
+    let wakes =
+        matches!(new.sender, Sender::Shopper { .. }) && status == TicketStatus::Snoozed.as_str();
+    let takes = match &new.sender {
+        Sender::Agent { agent_id, .. } if assignee.as_deref() != Some(agent_id.as_str()) => {
+            Some(agent_id)
         }
-        Sender::Shopper { .. } => {
-            sqlx::query_as(
-                "UPDATE conversations SET last_seq = last_seq + 1,
-                    last_shopper_seq = last_seq + 1, preview = $1, last_activity_at = $2,
-                    waiting_since = COALESCE(waiting_since, $2)
-                 WHERE id = $3 AND status <> 'closed'
-                 RETURNING last_seq",
-            )
-            .bind(&preview)
-            .bind(now)
-            .bind(&conversation_id)
-            .fetch_optional(&mut *connection)
-            .await?
-        }
-        // Replying ends the wait (the replier already holds the ticket).
-        Sender::Agent { agent_id, .. } if assignee.as_deref() == Some(agent_id.as_str()) => {
-            sqlx::query_as(
-                "UPDATE conversations SET last_seq = last_seq + 1, preview = $1,
-                    last_activity_at = $2, waiting_since = NULL
-                 WHERE id = $3 AND status <> 'closed'
-                 RETURNING last_seq",
-            )
-            .bind(&preview)
-            .bind(now)
-            .bind(&conversation_id)
-            .fetch_optional(&mut *connection)
-            .await?
-        }
-        // Replying assigns the ticket to the replying agent and ends the wait.
-        Sender::Agent { agent_id, .. } => {
-            sqlx::query_as(
-                "UPDATE conversations SET last_seq = last_seq + 1, preview = $1,
-                    last_activity_at = $2, assignee_id = $3, waiting_since = NULL
-                 WHERE id = $4 AND status <> 'closed'
-                 RETURNING last_seq",
-            )
-            .bind(&preview)
-            .bind(now)
-            .bind(agent_id)
-            .bind(&conversation_id)
-            .fetch_optional(&mut *connection)
-            .await?
-        }
-        Sender::System { .. } => {
-            sqlx::query_as(
-                "UPDATE conversations SET last_seq = last_seq + 1, preview = $1,
-                    last_activity_at = $2
-                 WHERE id = $3 AND status <> 'closed'
-                 RETURNING last_seq",
-            )
-            .bind(&preview)
-            .bind(now)
-            .bind(&conversation_id)
-            .fetch_optional(&mut *connection)
-            .await?
-        }
+        _ => None,
     };
+    let changes = match (&new.sender, wakes, takes) {
+        (Sender::Shopper { .. }, true, _) => {
+            ", last_shopper_seq = last_seq + 1, status = 'open', snoozed_until = NULL,
+             waiting_since = COALESCE(waiting_since, $2)"
+        }
+        (Sender::Shopper { .. }, false, _) => {
+            ", last_shopper_seq = last_seq + 1, waiting_since = COALESCE(waiting_since, $2)"
+        }
+        (Sender::Agent { .. }, _, Some(_)) => ", assignee_id = $4, waiting_since = NULL",
+        (Sender::Agent { .. }, _, None) => ", waiting_since = NULL",
+        (Sender::System { .. }, _, _) => "",
+    };
+    let sql = format!(
+        "UPDATE conversations SET last_seq = last_seq + 1, preview = $1, last_activity_at = $2
+            {changes}
+         WHERE id = $3 AND status <> 'closed'
+         RETURNING last_seq"
+    );
+    let mut update = sqlx::query_as(&sql)
+        .bind(&preview)
+        .bind(now)
+        .bind(&conversation_id);
+    if let Some(agent_id) = takes {
+        update = update.bind(agent_id);
+    }
+    let next_seq: Option<(i64,)> = update.fetch_optional(&mut *connection).await?;
     let Some((seq,)) = next_seq else {
         return Err(AppendError::Closed);
     };
 
     let mut events = Vec::new();
-    match &new.sender {
-        Sender::Shopper { .. } if status == TicketStatus::Snoozed.as_str() => {
-            let kind = TicketEventKind::Woken { by_shopper: true };
-            events.push(
-                super::workflow::record_event_in(connection, &conversation_id, None, kind, now)
-                    .await?,
-            );
-        }
-        Sender::Agent { agent_id, name } if assignee.as_deref() != Some(agent_id.as_str()) => {
-            let kind = TicketEventKind::Assigned {
-                assignee_name: name.clone(),
-                by_reply: true,
-            };
-            events.push(
-                super::workflow::record_event_in(
-                    connection,
-                    &conversation_id,
-                    Some(name),
-                    kind,
-                    now,
-                )
+    if wakes {
+        let kind = TicketEventKind::Woken { by_shopper: true };
+        events.push(
+            super::workflow::record_event_in(connection, &conversation_id, None, kind, now).await?,
+        );
+    }
+    if let (Some(_), Sender::Agent { name, .. }) = (takes, &new.sender) {
+        let kind = TicketEventKind::Assigned {
+            assignee_name: name.clone(),
+            by_reply: true,
+        };
+        events.push(
+            super::workflow::record_event_in(connection, &conversation_id, Some(name), kind, now)
                 .await?,
-            );
-        }
-        _ => {}
+        );
     }
 
     let message_id = new_id();
