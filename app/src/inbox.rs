@@ -181,30 +181,28 @@ impl Inbox {
             .with_untracked(|opened| opened.keys().cloned().collect())
     }
 
-    /// Records locally that the agent has read `id` up to `seq`.
-    pub fn mark_read_locally(&self, id: &str, seq: i64) {
-        let read = |ticket: &mut TicketSummary| {
-            ticket.read_seq = Some(ticket.read_seq.unwrap_or(0).max(seq));
-        };
+    /// Changes ticket `id` where it is held: in the list and among the loaded threads.
+    fn edit_ticket(&self, id: &str, edit: impl Fn(&mut TicketSummary)) {
         self.tickets.update(|tickets| {
-            tickets.iter_mut().filter(|t| t.id == id).for_each(read);
+            tickets.iter_mut().filter(|t| t.id == id).for_each(&edit);
         });
         self.opened.update(|opened| {
-            opened.get_mut(id).map(read);
+            opened.get_mut(id).map(&edit);
+        });
+    }
+
+    /// Records locally that the agent has read `id` up to `seq`.
+    pub fn mark_read_locally(&self, id: &str, seq: i64) {
+        self.edit_ticket(id, |ticket| {
+            ticket.read_seq = Some(ticket.read_seq.unwrap_or(0).max(seq));
         });
         self.counts_stale.update(|n| *n += 1);
     }
 
     /// Records locally that the agent marked `id` unread.
     pub fn mark_unread_locally(&self, id: &str) {
-        let unread = |ticket: &mut TicketSummary| {
+        self.edit_ticket(id, |ticket| {
             ticket.read_seq = Some((ticket.last_shopper_seq - 1).max(0));
-        };
-        self.tickets.update(|tickets| {
-            tickets.iter_mut().filter(|t| t.id == id).for_each(unread);
-        });
-        self.opened.update(|opened| {
-            opened.get_mut(id).map(unread);
         });
         self.counts_stale.update(|n| *n += 1);
     }
@@ -273,18 +271,9 @@ impl Inbox {
                 delivered_seq,
                 seen_seq,
             } => {
-                let receipt = |ticket: &mut TicketSummary| {
+                self.edit_ticket(&conversation_id, |ticket| {
                     ticket.shopper_delivered_seq = ticket.shopper_delivered_seq.max(delivered_seq);
                     ticket.shopper_seen_seq = ticket.shopper_seen_seq.max(seen_seq);
-                };
-                self.tickets.update(|tickets| {
-                    tickets
-                        .iter_mut()
-                        .filter(|t| t.id == conversation_id)
-                        .for_each(receipt);
-                });
-                self.opened.update(|opened| {
-                    opened.get_mut(&conversation_id).map(receipt);
                 });
                 None
             }
