@@ -40,13 +40,3 @@ pub async fn upload_image(file: web_sys::File) -> Result<Attachment, String> {
             .unwrap_or_else(|| format!("The image was refused ({}).", response.status())))
     }
 }
-
-/// The files of a file list (from a picker, a paste or a drop).
-pub fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
-    let Some(list) = list else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|index| list.get(index))
-        .collect()
-}

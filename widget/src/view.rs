@@ -330,16 +330,6 @@ fn Images(
     }
 }
 
-/// The files of a file list (from the picker, a paste or a drop).
-fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
-    let Some(list) = list else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|index| list.get(index))
-        .collect()
-}
-
 /// The full-size image over the drawer; Esc or the close button closes it.
 #[component]
 pub fn Lightbox(chat: Chat) -> impl IntoView {
@@ -453,7 +443,7 @@ fn Composer(chat: Chat) -> impl IntoView {
             on:dragover=|event| event.prevent_default()
             on:drop=move |event| {
                 event.prevent_default();
-                chat.upload(files_of(event.data_transfer().and_then(|data| data.files())));
+                chat.upload(protocol::browser::files_of(event.data_transfer().and_then(|data| data.files())));
             }
             on:submit=move |event| {
                 event.prevent_default();
@@ -484,7 +474,7 @@ fn Composer(chat: Chat) -> impl IntoView {
                 node_ref=file_input
                 on:change=move |event| {
                     let input = event_target::<web_sys::HtmlInputElement>(&event);
-                    chat.upload(files_of(input.files()));
+                    chat.upload(protocol::browser::files_of(input.files()));
                     input.set_value("");
                 }
             />
@@ -501,7 +491,7 @@ fn Composer(chat: Chat) -> impl IntoView {
                     chat.typing();
                 }
                 on:paste=move |event| {
-                    let files = files_of(event.clipboard_data().and_then(|data| data.files()));
+                    let files = protocol::browser::files_of(event.clipboard_data().and_then(|data| data.files()));
                     if !files.is_empty() {
                         event.prevent_default();
                         chat.upload(files);

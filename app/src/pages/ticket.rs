@@ -735,7 +735,7 @@ fn Composer(
                 _event.prevent_default();
                 #[cfg(feature = "hydrate")]
                 upload_all(
-                    crate::upload::files_of(_event.data_transfer().and_then(|data| data.files())),
+                    protocol::browser::files_of(_event.data_transfer().and_then(|data| data.files())),
                     attached,
                     uploading,
                     upload_error,
@@ -792,7 +792,7 @@ fn Composer(
                 on:paste=move |_event| {
                     #[cfg(feature = "hydrate")]
                     {
-                        let files = crate::upload::files_of(_event.clipboard_data().and_then(|data| data.files()));
+                        let files = protocol::browser::files_of(_event.clipboard_data().and_then(|data| data.files()));
                         if !files.is_empty() {
                             _event.prevent_default();
                             upload_all(files, attached, uploading, upload_error);
@@ -856,7 +856,7 @@ fn Composer(
                             #[cfg(feature = "hydrate")]
                             {
                                 let input = event_target::<leptos::web_sys::HtmlInputElement>(&_event);
-                                upload_all(crate::upload::files_of(input.files()), attached, uploading, upload_error);
+                                upload_all(protocol::browser::files_of(input.files()), attached, uploading, upload_error);
                                 input.set_value("");
                             }
                         }
