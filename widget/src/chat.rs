@@ -8,7 +8,7 @@ use protocol::{
     attachments::{precheck, Attachment, MAX_ATTACHMENTS},
     settings::{PublicFaq, WidgetSettings},
     thread::{merge_message, Merge},
-    AuthorKind, ClientFrame, Message, RejectReason, ServerFrame, WidgetSession, TYPING_REPEAT_MS,
+    AuthorKind, ClientFrame, Message, RejectReason, ShopperFrame, WidgetSession, TYPING_REPEAT_MS,
     TYPING_SHOWS_MS,
 };
 use wasm_bindgen::JsValue;
@@ -353,19 +353,19 @@ impl Chat {
     }
 
     /// Applies a server frame; returns frames to send back (catch-up, receipts).
-    pub fn apply(self, frame: ServerFrame) -> Vec<ClientFrame> {
+    pub fn apply(self, frame: ShopperFrame) -> Vec<ClientFrame> {
         self.apply_one(frame).into_iter().flatten().collect()
     }
 
-    fn apply_one(self, frame: ServerFrame) -> Option<Vec<ClientFrame>> {
+    fn apply_one(self, frame: ShopperFrame) -> Option<Vec<ClientFrame>> {
         let one = |frame: Option<ClientFrame>| Some(frame.into_iter().collect::<Vec<_>>());
         match frame {
-            ServerFrame::Ack { client_id, message } => {
+            ShopperFrame::Ack { client_id, message } => {
                 self.discard(&client_id);
                 Some(self.add_message(message))
             }
-            ServerFrame::Message { message } => Some(self.add_message(message)),
-            ServerFrame::Rejected {
+            ShopperFrame::Message { message } => Some(self.add_message(message)),
+            ShopperFrame::Rejected {
                 client_id,
                 reason,
                 detail,
@@ -392,12 +392,12 @@ impl Chat {
                 });
                 None
             }
-            ServerFrame::Resync => one(self.resume_frame()),
-            ServerFrame::Settings { settings } => {
+            ShopperFrame::Resync => one(self.resume_frame()),
+            ShopperFrame::Settings { settings } => {
                 self.apply_settings(settings);
                 None
             }
-            ServerFrame::Typing {
+            ShopperFrame::Typing {
                 conversation_id,
                 who,
             } => {
@@ -422,17 +422,13 @@ impl Chat {
                 }
                 None
             }
-            ServerFrame::Ended { conversation_id } => {
+            ShopperFrame::Ended { conversation_id } => {
                 if self.conversation_id.get_untracked().as_deref() == Some(&conversation_id) {
                     self.ended.set(true);
                 }
                 None
             }
-            ServerFrame::Ticket { .. }
-            | ServerFrame::TicketEvent { .. }
-            | ServerFrame::Viewing { .. }
-            | ServerFrame::Receipt { .. }
-            | ServerFrame::ResumeRefused { .. } => None,
+            ShopperFrame::ResumeRefused { .. } => None,
         }
     }
 

@@ -13,7 +13,9 @@ use std::{
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use crate::{thread::reconnect_delay_ms, ClientFrame, ServerFrame};
+use serde::de::DeserializeOwned;
+
+use crate::{thread::reconnect_delay_ms, ClientFrame};
 
 thread_local! {
     static SOCKET: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
@@ -21,21 +23,33 @@ thread_local! {
     static ATTEMPTS: Cell<u32> = const { Cell::new(0) };
 }
 
-/// What the page does with its connection.
-#[derive(Clone)]
-pub struct Handlers {
+/// What the page does with its connection; `F` is the frame type the page reads
+/// ([`crate::ServerFrame`] for agents, [`crate::ShopperFrame`] for the widget).
+pub struct Handlers<F> {
     /// The URL to connect to now (`None`: stop trying).
     pub url: Rc<dyn Fn() -> Option<String>>,
     /// The socket (re)opened.
     pub on_open: Rc<dyn Fn()>,
     /// A frame arrived.
-    pub on_frame: Rc<dyn Fn(ServerFrame)>,
+    pub on_frame: Rc<dyn Fn(F)>,
     /// The socket closed; a reconnect is scheduled.
     pub on_down: Rc<dyn Fn()>,
 }
 
+// Not derived: a derive would ask `F: Clone`, and only the `Rc`s are cloned.
+impl<F> Clone for Handlers<F> {
+    fn clone(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            on_open: self.on_open.clone(),
+            on_frame: self.on_frame.clone(),
+            on_down: self.on_down.clone(),
+        }
+    }
+}
+
 /// Connects and keeps the connection up for the life of the page.
-pub fn keep_connected(handlers: Handlers) {
+pub fn keep_connected<F: DeserializeOwned + 'static>(handlers: Handlers<F>) {
     let Some(url) = (handlers.url)() else {
         return;
     };
@@ -56,7 +70,7 @@ pub fn keep_connected(handlers: Handlers) {
             let frame = event
                 .data()
                 .as_string()
-                .and_then(|text| serde_json::from_str::<ServerFrame>(&text).ok());
+                .and_then(|text| serde_json::from_str::<F>(&text).ok());
             if let Some(frame) = frame {
                 (handlers.on_frame)(frame);
             }
@@ -77,7 +91,7 @@ pub fn keep_connected(handlers: Handlers) {
     SOCKET.with(|held| *held.borrow_mut() = Some(socket));
 }
 
-fn reconnect_later(handlers: Handlers) {
+fn reconnect_later<F: DeserializeOwned + 'static>(handlers: Handlers<F>) {
     let attempt = ATTEMPTS.with(|attempts| {
         let attempt = attempts.get();
         attempts.set(attempt.saturating_add(1));

@@ -194,7 +194,7 @@ pub struct ConversationView {
 
 /// Frames a client sends over its socket.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ClientFrame {
     /// Post a message. A shopper may leave `conversation_id` out: the message goes to
     /// their open conversation, which is created by the first message.
@@ -261,7 +261,7 @@ pub enum RejectReason {
 
 /// Frames the server sends over a socket.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum ServerFrame {
     /// The message with this client id is stored (committed) as `message`.
     Ack { client_id: String, message: Message },
@@ -304,14 +304,49 @@ pub enum ServerFrame {
     Settings { settings: settings::WidgetSettings },
 }
 
+/// The frames a shopper's socket receives: [`ServerFrame`] as the widget reads it, with
+/// the same wire form. Agent-only frames never reach a shopper, and leaving them out
+/// here keeps their decoders out of the storefront bundle.
+#[derive(Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ShopperFrame {
+    Ack {
+        client_id: String,
+        message: Message,
+    },
+    Rejected {
+        client_id: String,
+        reason: RejectReason,
+        detail: String,
+    },
+    Message {
+        message: Message,
+    },
+    Ended {
+        conversation_id: String,
+    },
+    Typing {
+        conversation_id: String,
+        who: Participant,
+    },
+    ResumeRefused {
+        conversation_id: String,
+    },
+    Resync,
+    Settings {
+        settings: settings::WidgetSettings,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn client_frames_use_a_type_tag() {
+    fn frames_are_tagged_by_their_kind() {
+        // Externally tagged: decoding needs no buffering, which keeps the bundles small.
         let frame: ClientFrame = serde_json::from_str(
-            r#"{"type":"send","conversation_id":null,"client_id":"c1","body":"hi"}"#,
+            r#"{"send":{"conversation_id":null,"client_id":"c1","body":"hi"}}"#,
         )
         .expect("valid frame");
         assert_eq!(
@@ -323,6 +358,91 @@ mod tests {
                 attachments: Vec::new(),
             }
         );
+    }
+
+    #[test]
+    fn shoppers_read_the_frames_they_are_sent() {
+        let message = Message {
+            id: "m1".into(),
+            conversation_id: "c1".into(),
+            seq: 1,
+            client_id: "k1".into(),
+            author_kind: AuthorKind::Agent,
+            author_name: "Ana".into(),
+            body: "Hello".into(),
+            created_at: 5,
+            back_at: None,
+            attachments: Vec::new(),
+        };
+        let who = Participant {
+            kind: AuthorKind::Agent,
+            id: "a1".into(),
+            name: "Ana".into(),
+        };
+        let pairs = [
+            (
+                ServerFrame::Ack {
+                    client_id: "k1".into(),
+                    message: message.clone(),
+                },
+                ShopperFrame::Ack {
+                    client_id: "k1".into(),
+                    message: message.clone(),
+                },
+            ),
+            (
+                ServerFrame::Message {
+                    message: message.clone(),
+                },
+                ShopperFrame::Message { message },
+            ),
+            (
+                ServerFrame::Rejected {
+                    client_id: "k2".into(),
+                    reason: RejectReason::Closed,
+                    detail: "ended".into(),
+                },
+                ShopperFrame::Rejected {
+                    client_id: "k2".into(),
+                    reason: RejectReason::Closed,
+                    detail: "ended".into(),
+                },
+            ),
+            (
+                ServerFrame::Ended {
+                    conversation_id: "c1".into(),
+                },
+                ShopperFrame::Ended {
+                    conversation_id: "c1".into(),
+                },
+            ),
+            (
+                ServerFrame::Typing {
+                    conversation_id: "c1".into(),
+                    who: who.clone(),
+                },
+                ShopperFrame::Typing {
+                    conversation_id: "c1".into(),
+                    who,
+                },
+            ),
+            (
+                ServerFrame::ResumeRefused {
+                    conversation_id: "c1".into(),
+                },
+                ShopperFrame::ResumeRefused {
+                    conversation_id: "c1".into(),
+                },
+            ),
+            (ServerFrame::Resync, ShopperFrame::Resync),
+        ];
+        for (sent, read) in pairs {
+            let text = serde_json::to_string(&sent).expect("serializes");
+            assert_eq!(
+                serde_json::from_str::<ShopperFrame>(&text).expect("a shopper frame"),
+                read
+            );
+        }
     }
 
     #[test]
