@@ -13,7 +13,11 @@ use protocol::{
 };
 use wasm_bindgen::JsValue;
 
-use crate::{config::WidgetConfig, session, socket};
+use crate::{
+    config::WidgetConfig,
+    http::{self, HttpError},
+    session, socket,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Phase {
@@ -223,22 +227,14 @@ impl Chat {
         let url = self
             .config
             .with_value(|config| config.api_url("/api/widget/uploads"));
-        let response = gloo_net::http::Request::post(&url)
-            .header("Authorization", &format!("Bearer {token}"))
-            .header("Content-Type", &file.type_())
-            .body(file.clone())
-            .map_err(|_| failed.clone())?
-            .send()
-            .await
-            .map_err(|_| failed.clone())?;
-        if response.ok() {
-            response.json().await.map_err(|_| failed)
-        } else {
-            let reason: Option<serde_json::Value> = response.json().await.ok();
-            Err(reason
-                .and_then(|value| value["error"].as_str().map(str::to_owned))
-                .unwrap_or(failed))
-        }
+        let answer = http::post::<(), Attachment>(&url, Some(&token), http::Body::File(file)).await;
+        answer.map_err(|error| match error {
+            HttpError::Refused {
+                message: Some(message),
+                ..
+            } => message,
+            _ => failed,
+        })
     }
 
     /// An image's address on the chat server.

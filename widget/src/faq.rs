@@ -2,7 +2,6 @@
 //! questions and gets the answer on the spot (no network wait), or asks for a person.
 //! Opens and "I still need help" are counted for the merchant's deflection stats.
 
-use gloo_net::http::Request;
 use leptos::{html, prelude::*, task::spawn_local};
 use protocol::settings::{FaqEvent, FaqEventKind, PublicFaq};
 
@@ -32,9 +31,7 @@ impl Chat {
             .config
             .with_value(|config| config.api_url("/api/widget/faq-events"));
         spawn_local(async move {
-            if let Ok(request) = Request::post(&url).json(&FaqEvent { faq_id, kind }) {
-                let _ = request.send().await;
-            }
+            crate::http::post_quietly(&url, &FaqEvent { faq_id, kind }).await;
         });
     }
 }

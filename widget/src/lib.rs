@@ -9,6 +9,7 @@ mod chat;
 mod config;
 mod faq;
 mod hours;
+mod http;
 mod session;
 mod settings;
 mod socket;

@@ -2,10 +2,12 @@
 //! conversation out. The token is kept in the storefront's localStorage (first-party
 //! to the shop), since third-party cookies cannot be relied on.
 
-use gloo_net::http::Request;
 use protocol::{WidgetSession, WidgetSessionRequest};
 
-use crate::config::WidgetConfig;
+use crate::{
+    config::WidgetConfig,
+    http::{self, HttpError},
+};
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -29,16 +31,14 @@ pub async fn open_session(config: &WidgetConfig) -> Result<WidgetSession, String
         signature: config.signature.clone(),
         token: stored_token(config),
     };
-    let response = Request::post(&config.api_url("/api/widget/session"))
-        .json(&request)
-        .map_err(|error| error.to_string())?
-        .send()
+    let url = config.api_url("/api/widget/session");
+    let session: WidgetSession = http::post(&url, None, http::Body::Json(&request))
         .await
-        .map_err(|_| "The chat is unreachable right now.".to_owned())?;
-    if !response.ok() {
-        return Err(format!("The chat is unavailable ({}).", response.status()));
-    }
-    let session: WidgetSession = response.json().await.map_err(|error| error.to_string())?;
+        .map_err(|error| match error {
+            HttpError::Unreachable => "The chat is unreachable right now.".to_owned(),
+            HttpError::Refused { status, .. } => format!("The chat is unavailable ({status})."),
+            HttpError::Unreadable => "The chat sent an answer we could not read.".to_owned(),
+        })?;
     if let Some(token) = &session.token {
         store_token(config, token);
     }
