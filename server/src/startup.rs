@@ -279,6 +279,9 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
         )
         .route("/api/widget/config", get(widget_api::get_launcher_settings))
         .route("/api/widget/faq-events", post(widget_api::record_faq_event))
+        .route("/api/widget/history", get(widget_api::list_past_chats))
+        .route("/api/widget/history/{id}", get(widget_api::get_past_chat))
+        .route("/api/widget/orders", get(widget_api::list_orders))
         .route(
             "/api/widget/uploads",
             post(uploads::shopper_upload).layer(DefaultBodyLimit::max(uploads::UPLOAD_BODY_LIMIT)),

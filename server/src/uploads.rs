@@ -52,16 +52,7 @@ pub async fn shopper_upload(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Attachment>, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .ok_or(ApiError::Unauthorized)?;
-    let customer = state
-        .store
-        .customer_for_widget_token(token)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
+    let customer = crate::widget_api::bearer_shopper(&state, &headers).await?;
     store(&state, &format!("shopper:{}", customer.id), &body).await
 }
 

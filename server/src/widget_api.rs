@@ -3,17 +3,18 @@
 //! storefront origins (see `startup`).
 
 use axum::{
-    extract::State,
-    http::{header, StatusCode},
+    extract::{Path, State},
+    http::{header, HeaderMap, StatusCode},
     response::IntoResponse,
     Json,
 };
 use protocol::{
+    hub::{PastChat, ShopperOrder},
     settings::{FaqEvent, LauncherSettings},
-    Shopper, WidgetSession, WidgetSessionRequest,
+    ConversationView, Shopper, WidgetSession, WidgetSessionRequest,
 };
 
-use crate::{error::ApiError, identity, ids::now_ms, state::AppState};
+use crate::{error::ApiError, identity, ids::now_ms, state::AppState, store::CustomerRecord};
 
 const MAX_CUSTOMER_ID: usize = 64;
 const MAX_NAME: usize = 100;
@@ -119,6 +120,64 @@ pub async fn record_faq_event(
         .record_faq_event(&event.faq_id, event.kind)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The shopper a request's `Authorization: Bearer <widget token>` belongs to.
+pub async fn bearer_shopper(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<CustomerRecord, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .ok_or(ApiError::Unauthorized)?;
+    state
+        .store
+        .customer_for_widget_token(token)
+        .await?
+        .ok_or(ApiError::Unauthorized)
+}
+
+/// Answers that belong to one shopper: never kept by shared caches.
+const PRIVATE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "private, no-store")];
+
+/// `GET /api/widget/history`: the shopper's ended chats, the latest first.
+pub async fn list_past_chats(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    let shopper = bearer_shopper(&state, &headers).await?;
+    let chats: Vec<PastChat> = state.store.past_chats_of(&shopper.id).await?;
+    Ok((PRIVATE, Json(chats)))
+}
+
+/// `GET /api/widget/history/{id}`: one of the shopper's ended chats, read-only.
+pub async fn get_past_chat(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let shopper = bearer_shopper(&state, &headers).await?;
+    if id.len() > 64 {
+        return Err(ApiError::NotFound);
+    }
+    let chat: ConversationView = state
+        .store
+        .past_chat_of(&shopper.id, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok((PRIVATE, Json(chat)))
+}
+
+/// `GET /api/widget/orders`: the shopper's latest orders, as the store sent them.
+pub async fn list_orders(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, ApiError> {
+    let shopper = bearer_shopper(&state, &headers).await?;
+    let orders: Vec<ShopperOrder> = state.store.orders_of(&shopper.id).await?;
+    Ok((PRIVATE, Json(orders)))
 }
 
 /// A name for a customer the theme sent without one: the email's local part, or "Shopper".

@@ -21,6 +21,12 @@ thread_local! {
     static SOCKET: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
     /// Failed attempts since the last successful open, for the backoff.
     static ATTEMPTS: Cell<u32> = const { Cell::new(0) };
+    /// The next connection attempt while one waits out its backoff: run by the timer,
+    /// or at once when the browser comes back online, whichever is first.
+    static WAITING: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
+    /// Gives up the open connection (on_down, then a reconnect), for the offline handler.
+    static GIVE_UP: RefCell<Option<Box<dyn FnOnce()>>> = const { RefCell::new(None) };
+    static WATCHING_NETWORK: Cell<bool> = const { Cell::new(false) };
 }
 
 /// What the page does with its connection; `F` is the frame type the page reads
@@ -50,6 +56,7 @@ impl<F> Clone for Handlers<F> {
 
 /// Connects and keeps the connection up for the life of the page.
 pub fn keep_connected<F: DeserializeOwned + 'static>(handlers: Handlers<F>) {
+    watch_network();
     let Some(url) = (handlers.url)() else {
         return;
     };
@@ -76,10 +83,19 @@ pub fn keep_connected<F: DeserializeOwned + 'static>(handlers: Handlers<F>) {
             }
         })
     };
+    let give_up = {
+        let handlers = handlers.clone();
+        move || {
+            (handlers.on_down)();
+            reconnect_later(handlers);
+        }
+    };
+    GIVE_UP.with(|held| *held.borrow_mut() = Some(Box::new(give_up)));
     let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |_event: CloseEvent| {
         SOCKET.with(|held| held.borrow_mut().take());
-        (handlers.on_down)();
-        reconnect_later(handlers.clone());
+        if let Some(give_up) = GIVE_UP.with(|held| held.borrow_mut().take()) {
+            give_up();
+        }
     });
     socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -99,13 +115,55 @@ fn reconnect_later<F: DeserializeOwned + 'static>(handlers: Handlers<F>) {
     });
     let jitter = (js_sys::Math::random() * 250.0) as u64;
     let delay = reconnect_delay_ms(attempt, jitter);
-    let retry = Closure::once_into_js(move || keep_connected(handlers));
+    WAITING.with(|waiting| {
+        *waiting.borrow_mut() = Some(Box::new(move || keep_connected(handlers)));
+    });
+    let retry = Closure::once_into_js(connect_if_waiting);
     if let Some(window) = web_sys::window() {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
             retry.unchecked_ref(),
             i32::try_from(delay).unwrap_or(i32::MAX),
         );
     }
+}
+
+fn connect_if_waiting() {
+    if let Some(connect) = WAITING.with(|waiting| waiting.borrow_mut().take()) {
+        connect();
+    }
+}
+
+/// Follows the browser's network state. Offline, a socket can linger half-dead for a
+/// long time, swallowing frames: drop it, so messages queue as "sending" and go out
+/// (once, by their client ids) on reconnect. Back online, reconnect at once instead of
+/// waiting out the backoff.
+fn watch_network() {
+    if WATCHING_NETWORK.with(|watching| watching.replace(true)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let offline = Closure::<dyn FnMut()>::new(|| {
+        // Its close event may take long to come offline: give it up now, without it.
+        if let Some(socket) = SOCKET.with(|held| held.borrow_mut().take()) {
+            socket.set_onclose(None);
+            socket.set_onmessage(None);
+            let _ = socket.close();
+        }
+        if let Some(give_up) = GIVE_UP.with(|held| held.borrow_mut().take()) {
+            give_up();
+        }
+    });
+    let online = Closure::<dyn FnMut()>::new(|| {
+        ATTEMPTS.with(|attempts| attempts.set(0));
+        connect_if_waiting();
+    });
+    let _ = window.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+    let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+    // Listening for the life of the page.
+    offline.forget();
+    online.forget();
 }
 
 /// Sends a frame if the socket is open; `false` means the caller keeps it queued.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub mod attachments;
 #[cfg(feature = "browser")]
 pub mod browser;
+pub mod hub;
 pub mod inbox;
 pub mod profile;
 pub mod search;

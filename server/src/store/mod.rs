@@ -19,6 +19,7 @@ mod agents;
 mod attachments;
 mod customers;
 mod faqs;
+mod hub;
 mod jobs;
 mod macros;
 mod profiles;

@@ -8,6 +8,7 @@ mod smtp;
 
 mod agents;
 mod chat;
+mod hub;
 mod isolation;
 mod notifications;
 mod presence;
