@@ -9,7 +9,7 @@ pub async fn upload_image(file: web_sys::File) -> Result<Attachment, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
-    precheck(&file.type_(), file.size() as u64)?;
+    precheck(&file.type_(), file.size() as u64).map_err(|problem| problem.message())?;
     let failed =
         |_| "The image could not be uploaded. Check your connection and try again.".to_owned();
     let init = web_sys::RequestInit::new();

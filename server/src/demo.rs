@@ -25,7 +25,7 @@ pub struct DemoState {
 }
 
 /// The demo's customers, as a store's customer accounts would be.
-const CUSTOMERS: [DemoCustomer; 2] = [
+const CUSTOMERS: [DemoCustomer; 3] = [
     DemoCustomer {
         key: "ana",
         id: "demo-1001",
@@ -37,6 +37,13 @@ const CUSTOMERS: [DemoCustomer; 2] = [
         id: "demo-1002",
         name: "Ben Carter",
         email: "ben@example.com",
+    },
+    // A new customer: no orders, no chats yet.
+    DemoCustomer {
+        key: "cleo",
+        id: "demo-1003",
+        name: "Cleo Lima",
+        email: "cleo@example.com",
     },
 ];
 
@@ -236,7 +243,23 @@ pub struct DemoQuery {
     /// `ana` (default), `ben`, or `guest` for a visitor who is not logged in.
     #[serde(rename = "as")]
     viewer: Option<String>,
+    /// The storefront's locale (`pt-BR`), as Shopify's `request.locale` would pass it.
+    lang: Option<String>,
+    /// `hostile`: a theme whose CSS attacks everything (`* { ... !important }`, odd
+    /// fonts, `z-index` wars), to show the widget does not change.
+    theme: Option<String>,
 }
+
+/// The theme CSS of `?theme=hostile`.
+const HOSTILE_CSS: &str = "<style>
+  * { font-family: 'Comic Sans MS', cursive !important; color: #f0f !important; letter-spacing: .3em !important;
+      line-height: 3 !important; text-transform: uppercase !important; box-sizing: content-box !important;
+      border: 2px dashed lime !important; margin: 4px !important; }
+  div, button, section, ol, li, p { position: relative !important; z-index: 2147483647 !important;
+      background: yellow !important; padding: 9px !important; display: block !important; }
+  svg { width: 300px !important; height: 300px !important; }
+  :root { font-size: 30px !important; }
+</style>";
 
 pub fn router(state: DemoState) -> Router {
     Router::new()
@@ -269,12 +292,13 @@ async fn storefront_page(
         None => String::new(),
     };
     let who = customer.map_or("a guest (not logged in)", |customer| customer.name);
-    let switcher = ["ana", "ben", "guest"]
+    let switcher = ["ana", "ben", "cleo", "guest"]
         .iter()
         .map(|key| {
             let label = match *key {
                 "ana" => "Ana",
                 "ben" => "Ben",
+                "cleo" => "Cleo",
                 _ => "Guest",
             };
             let current = if *key == viewer || (customer.is_none() && *key == "guest") {
@@ -286,7 +310,22 @@ async fn storefront_page(
         })
         .collect::<Vec<_>>()
         .join("");
+    // Only a plain language tag goes into the page.
+    let lang = query
+        .lang
+        .as_deref()
+        .filter(|lang| {
+            lang.len() <= 12 && lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        .unwrap_or("en");
+    let hostile = if query.theme.as_deref() == Some("hostile") {
+        HOSTILE_CSS
+    } else {
+        ""
+    };
     let page = PAGE
+        .replace("{{LANG}}", lang)
+        .replace("{{HOSTILE}}", hostile)
         .replace("{{WHO}}", who)
         .replace("{{SWITCHER}}", &switcher)
         .replace("{{CHAT_URL}}", &state.chat_url)
@@ -308,7 +347,7 @@ async fn login_page() -> Html<&'static str> {
 /// The storefront, styled like a small theme. Its deliberately broad CSS (`button`,
 /// `*`) shows that the widget's Shadow DOM keeps theme styles out.
 const PAGE: &str = r#"<!doctype html>
-<html lang="en">
+<html lang="{{LANG}}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -348,7 +387,8 @@ const PAGE: &str = r#"<!doctype html>
   <article class="card"><div class="img" style="background:linear-gradient(135deg,#d5d9e0,#8c96a8)"></div><h2>Slate dinner plate</h2><p>$34.00</p><button>Add to cart</button></article>
 </main>
 <footer>Questions? Open the chat in the corner.</footer>
-<script src="{{CHAT_URL}}/widget.js" data-locale="en" data-login-url="/account/login"{{IDENTITY}} async></script>
+{{HOSTILE}}
+<script src="{{CHAT_URL}}/widget.js" data-locale="{{LANG}}" data-login-url="/account/login"{{IDENTITY}} async></script>
 </body>
 </html>
 "#;

@@ -5,7 +5,8 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use protocol::{
-    attachments::{precheck, Attachment, MAX_ATTACHMENTS},
+    attachments::{precheck, Attachment, ImageProblem, MAX_ATTACHMENTS, MAX_IMAGE_BYTES},
+    hub::{PastChat, ShopperOrder},
     settings::{PublicFaq, WidgetSettings},
     thread::{merge_message, Merge},
     AuthorKind, ClientFrame, Message, RejectReason, ShopperFrame, WidgetSession, TYPING_REPEAT_MS,
@@ -16,6 +17,7 @@ use wasm_bindgen::JsValue;
 use crate::{
     config::WidgetConfig,
     http::{self, HttpError},
+    i18n::{fill, text_for, Text},
     session, socket,
 };
 
@@ -39,9 +41,26 @@ pub struct Pending {
     pub failed: Option<String>,
 }
 
+/// The drawer's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    Chat,
+    Orders,
+}
+
+/// What the Chat tab shows: the live chat, or the shopper's earlier chats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChatPane {
+    Live,
+    PastList,
+    Past(protocol::ConversationView),
+}
+
 #[derive(Clone, Copy)]
 pub struct Chat {
     pub config: StoredValue<WidgetConfig>,
+    /// The drawer's words, in the storefront's language.
+    pub t: &'static Text,
     /// The loader's mount element: the drawer tells the loader things by events on it.
     events: StoredValue<web_sys::HtmlElement, LocalStorage>,
     pub phase: RwSignal<Phase>,
@@ -80,6 +99,13 @@ pub struct Chat {
     pub upload_error: RwSignal<Option<String>>,
     /// The image shown full size: its address and description.
     pub lightbox: RwSignal<Option<(String, String)>>,
+    pub tab: RwSignal<Tab>,
+    pub pane: RwSignal<ChatPane>,
+    /// The shopper's ended chats, and their orders (the Orders tab shows when any).
+    pub past_chats: RwSignal<Vec<PastChat>>,
+    pub orders: RwSignal<Vec<ShopperOrder>>,
+    /// "End this chat?" is being asked.
+    pub confirming_end: RwSignal<bool>,
 }
 
 impl Chat {
@@ -93,6 +119,7 @@ impl Chat {
                 || settings.with(|settings| settings.faqs.is_empty())
         });
         Chat {
+            t: text_for(&config.locale),
             config: StoredValue::new(config),
             events: StoredValue::new_local(events),
             phase: RwSignal::new(Phase::Loading),
@@ -116,6 +143,11 @@ impl Chat {
             uploading: RwSignal::new(0),
             upload_error: RwSignal::new(None),
             lightbox: RwSignal::new(None),
+            tab: RwSignal::new(Tab::Chat),
+            pane: RwSignal::new(ChatPane::Live),
+            past_chats: RwSignal::new(Vec::new()),
+            orders: RwSignal::new(Vec::new()),
+            confirming_end: RwSignal::new(false),
         }
     }
 
@@ -128,7 +160,7 @@ impl Chat {
         std::mem::forget(handle);
         spawn_local(async move {
             let config = self.config.get_value();
-            match session::open_session(&config).await {
+            match session::open_session(&config, self.t).await {
                 Ok(session) => self.apply_session(session),
                 Err(reason) => self.phase.set(Phase::Unavailable(reason)),
             }
@@ -150,6 +182,8 @@ impl Chat {
         if session.token.is_some() {
             self.phase.set(Phase::Ready);
             socket::connect(self);
+            self.load_past_chats();
+            self.load_orders();
         } else {
             self.phase.set(Phase::LoginRequired);
         }
@@ -201,13 +235,22 @@ impl Chat {
         let held = self.attached.with_untracked(Vec::len) + self.uploading.get_untracked() as usize;
         let room = MAX_ATTACHMENTS.saturating_sub(held);
         if files.len() > room {
-            self.upload_error.set(Some(format!(
-                "You can send {MAX_ATTACHMENTS} images at a time."
+            self.upload_error.set(Some(fill(
+                self.t.too_many_images,
+                "count",
+                &MAX_ATTACHMENTS.to_string(),
             )));
         }
         for file in files.into_iter().take(room) {
             if let Err(problem) = precheck(&file.type_(), file.size() as u64) {
-                self.upload_error.set(Some(problem));
+                self.upload_error.set(Some(match problem {
+                    ImageProblem::NotAnImage => self.t.not_an_image.to_owned(),
+                    ImageProblem::TooLarge => fill(
+                        self.t.image_too_big,
+                        "count",
+                        &(MAX_IMAGE_BYTES / (1024 * 1024)).to_string(),
+                    ),
+                }));
                 continue;
             }
             self.uploading.update(|n| *n += 1);
@@ -222,7 +265,7 @@ impl Chat {
     }
 
     async fn upload_one(self, file: &web_sys::File) -> Result<Attachment, String> {
-        let failed = "The image could not be sent. Try again.".to_owned();
+        let failed = self.t.upload_failed.to_owned();
         let token = self.token.get_untracked().ok_or_else(|| failed.clone())?;
         let url = self
             .config
@@ -231,7 +274,6 @@ impl Chat {
         answer.map_err(|error| match error {
             HttpError::Refused {
                 message: Some(message),
-                ..
             } => message,
             _ => failed,
         })
@@ -293,6 +335,61 @@ impl Chat {
             .update(|queue| queue.retain(|pending| pending.failed.is_none()));
         self.ended.set(false);
         self.focus_next.set_value(true);
+    }
+
+    /// Ends the open chat for good (the shopper confirmed). The server answers with
+    /// `Ended`, which makes the thread read-only; offline, nothing changes.
+    pub fn end_chat(self) {
+        let Some(conversation_id) = self.conversation_id.get_untracked() else {
+            return;
+        };
+        if socket::send(&ClientFrame::EndChat { conversation_id }) {
+            self.confirming_end.set(false);
+        }
+    }
+
+    /// Fetches the shopper's ended chats for "Past chats".
+    pub fn load_past_chats(self) {
+        let Some(token) = self.token.get_untracked() else {
+            return;
+        };
+        let url = self.config.with_value(|c| c.api_url("/api/widget/history"));
+        let past_chats = self.past_chats;
+        spawn_local(async move {
+            if let Ok(chats) = http::get::<Vec<PastChat>>(&url, &token).await {
+                past_chats.set(chats);
+            }
+        });
+    }
+
+    /// Opens one ended chat, read-only.
+    pub fn open_past_chat(self, id: String) {
+        let Some(token) = self.token.get_untracked() else {
+            return;
+        };
+        let url = self
+            .config
+            .with_value(|c| c.api_url(&format!("/api/widget/history/{id}")));
+        let pane = self.pane;
+        spawn_local(async move {
+            if let Ok(chat) = http::get(&url, &token).await {
+                pane.set(ChatPane::Past(chat));
+            }
+        });
+    }
+
+    /// Fetches the shopper's orders; the Orders tab shows only when there are some.
+    fn load_orders(self) {
+        let Some(token) = self.token.get_untracked() else {
+            return;
+        };
+        let url = self.config.with_value(|c| c.api_url("/api/widget/orders"));
+        let orders = self.orders;
+        spawn_local(async move {
+            if let Ok(list) = http::get::<Vec<ShopperOrder>>(&url, &token).await {
+                orders.set(list);
+            }
+        });
     }
 
     pub fn retry(self, client_id: &str) {
@@ -369,18 +466,24 @@ impl Chat {
                 let text = match reason {
                     RejectReason::Closed => {
                         self.ended.set(true);
-                        "This chat has ended.".to_owned()
+                        self.t.chat_ended
                     }
                     RejectReason::ChatDisabled => {
                         // Fresher than our settings (a frame may have been missed offline).
                         self.settings
                             .update(|settings| settings.chat_enabled = false);
                         self.emit_settings();
-                        "Chat is switched off.".to_owned()
+                        self.t.chat_switched_off
                     }
-                    RejectReason::Unavailable => "Couldn't send.".to_owned(),
-                    _ => detail,
+                    RejectReason::Unavailable => self.t.could_not_send,
+                    RejectReason::Invalid
+                    | RejectReason::NotFound
+                    | RejectReason::LoginRequired => {
+                        leptos::logging::warn!("shopdesk: message refused: {detail}");
+                        self.t.refused
+                    }
                 };
+                let text = text.to_owned();
                 self.pending.update(|queue| {
                     if let Some(pending) = queue.iter_mut().find(|p| p.client_id == client_id) {
                         pending.failed = Some(text);
@@ -421,7 +524,10 @@ impl Chat {
             ShopperFrame::Ended { conversation_id } => {
                 if self.conversation_id.get_untracked().as_deref() == Some(&conversation_id) {
                     self.ended.set(true);
+                    self.confirming_end.set(false);
                 }
+                // It is history now.
+                self.load_past_chats();
                 None
             }
             ShopperFrame::ResumeRefused { .. } => None,

@@ -46,7 +46,7 @@ pub fn FaqPicks(chat: Chat) -> impl IntoView {
             </li>
             <li class="msg automated">
                 <p class="bubble">{faq.answer}</p>
-                <p class="meta">"Automated"</p>
+                <p class="meta">{chat.t.automated}</p>
             </li>
         </For>
     }
@@ -69,9 +69,9 @@ pub fn FaqChoices(chat: Chat) -> impl IntoView {
     };
     let title = move || {
         if chat.faq_picks.with(Vec::is_empty) {
-            "Common questions"
+            chat.t.common_questions
         } else {
-            "Other questions"
+            chat.t.other_questions
         }
     };
     let open = move |faq: PublicFaq| {
@@ -97,7 +97,7 @@ pub fn FaqChoices(chat: Chat) -> impl IntoView {
                 </ul>
             </Show>
             <button type="button" class="choice help" node_ref=help on:click=move |_| chat.ask_for_help()>
-                "I still need help"
+                {chat.t.still_need_help}
             </button>
         </div>
     }

@@ -4,14 +4,14 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 
-use crate::chat::Chat;
+use crate::{
+    chat::Chat,
+    i18n::{fill, format_time},
+};
 
 /// "Mon 9:00 AM" (or "Mon, Dec 8, 9:00 AM" a week or more ahead) in the shopper's zone.
 pub fn localized_time(at: i64, locale: &str) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(at as f64));
-    let options = js_sys::Object::new();
     let mut fields = vec![
         ("weekday", "short"),
         ("hour", "numeric"),
@@ -20,23 +20,31 @@ pub fn localized_time(at: i64, locale: &str) -> String {
     if at - now_ms() > 6 * 24 * 3_600_000 {
         fields.extend([("month", "short"), ("day", "numeric")]);
     }
-    for (key, value) in fields {
-        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value));
+    format_time(at, locale, &fields)
+}
+
+impl Chat {
+    /// A message's time of day ("2:05 PM", "14:05").
+    pub fn clock(self, at: i64) -> String {
+        self.config.with_value(|config| {
+            format_time(
+                at,
+                &config.locale,
+                &[("hour", "numeric"), ("minute", "2-digit")],
+            )
+        })
     }
-    // Called through `Function::call2`, which catches: `toLocaleString` throws on a
-    // malformed tag (the page's `lang` is not ours to trust), and js-sys's binding doesn't.
-    let Some(format) = js_sys::Reflect::get(&date, &JsValue::from_str("toLocaleString"))
-        .ok()
-        .and_then(|format| format.dyn_into::<js_sys::Function>().ok())
-    else {
-        return String::new();
-    };
-    format
-        .call2(&date, &JsValue::from_str(locale), &options)
-        .or_else(|_| format.call2(&date, &JsValue::UNDEFINED, &options))
-        .ok()
-        .and_then(|text| text.as_string())
-        .unwrap_or_default()
+
+    /// A day ("Nov 27, 2026", "27 de nov. de 2026").
+    pub fn day(self, at: i64) -> String {
+        self.config.with_value(|config| {
+            format_time(
+                at,
+                &config.locale,
+                &[("day", "numeric"), ("month", "short"), ("year", "numeric")],
+            )
+        })
+    }
 }
 
 fn now_ms() -> i64 {
@@ -86,11 +94,8 @@ pub fn AwayBanner(chat: Chat) -> impl IntoView {
     let locale = chat.config.with_value(|config| config.locale.clone());
     let text = move || {
         away.get().map(|back_at| match back_at {
-            Some(at) => format!(
-                "We're away right now. We'll be back {}.",
-                localized_time(at, &locale)
-            ),
-            None => "We're away right now. We'll reply as soon as we can.".to_owned(),
+            Some(at) => fill(chat.t.away_until, "when", &localized_time(at, &locale)),
+            None => chat.t.away.to_owned(),
         })
     };
     view! {

@@ -12,10 +12,7 @@ pub enum HttpError {
     /// No answer at all (offline, server down, CORS refused).
     Unreachable,
     /// The server answered with an error status, and its message when it gave one.
-    Refused {
-        status: u16,
-        message: Option<String>,
-    },
+    Refused { message: Option<String> },
     /// The answer was not what we expected.
     Unreadable,
 }
@@ -38,33 +35,41 @@ pub async fn post<T: Serialize, R: DeserializeOwned>(
     bearer: Option<&str>,
     body: Body<'_, T>,
 ) -> Result<R, HttpError> {
-    let text = send(url, bearer, body).await?;
+    let text = fetch(url, "POST", bearer, Some(body)).await?;
+    serde_json::from_str(&text).map_err(|_| HttpError::Unreadable)
+}
+
+/// GETs `url` with a bearer token and reads a JSON answer.
+pub async fn get<R: DeserializeOwned>(url: &str, bearer: &str) -> Result<R, HttpError> {
+    let text = fetch(url, "GET", Some(bearer), None::<Body<'_, ()>>).await?;
     serde_json::from_str(&text).map_err(|_| HttpError::Unreadable)
 }
 
 /// POSTs and ignores the answer's body (for counts that may be lost).
 pub async fn post_quietly<T: Serialize>(url: &str, body: &T) {
-    let _ = send(url, None, Body::Json(body)).await;
+    let _ = fetch(url, "POST", None, Some(Body::Json(body))).await;
 }
 
-async fn send<T: Serialize>(
+async fn fetch<T: Serialize>(
     url: &str,
+    method: &str,
     bearer: Option<&str>,
-    body: Body<'_, T>,
+    body: Option<Body<'_, T>>,
 ) -> Result<String, HttpError> {
     let init = RequestInit::new();
-    init.set_method("POST");
+    init.set_method(method);
     let headers = web_sys::Headers::new().map_err(|_| HttpError::Unreachable)?;
     if let Some(token) = bearer {
         let _ = headers.set("Authorization", &format!("Bearer {token}"));
     }
     match body {
-        Body::Json(value) => {
+        None => {}
+        Some(Body::Json(value)) => {
             let json = serde_json::to_string(value).map_err(|_| HttpError::Unreadable)?;
             let _ = headers.set("Content-Type", "application/json");
             init.set_body(&JsValue::from_str(&json));
         }
-        Body::File(file) => {
+        Some(Body::File(file)) => {
             let _ = headers.set("Content-Type", &file.type_());
             init.set_body(file);
         }
@@ -90,9 +95,6 @@ async fn send<T: Serialize>(
         let message = text
             .and_then(|text| serde_json::from_str::<ErrorBody>(&text).ok())
             .map(|body| body.error);
-        Err(HttpError::Refused {
-            status: response.status(),
-            message,
-        })
+        Err(HttpError::Refused { message })
     }
 }

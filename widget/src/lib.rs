@@ -10,6 +10,8 @@ mod config;
 mod faq;
 mod hours;
 mod http;
+mod hub;
+mod i18n;
 mod session;
 mod settings;
 mod socket;

@@ -7,6 +7,7 @@ use protocol::{WidgetSession, WidgetSessionRequest};
 use crate::{
     config::WidgetConfig,
     http::{self, HttpError},
+    i18n::Text,
 };
 
 fn storage() -> Option<web_sys::Storage> {
@@ -23,7 +24,10 @@ pub fn store_token(config: &WidgetConfig, token: &str) {
     }
 }
 
-pub async fn open_session(config: &WidgetConfig) -> Result<WidgetSession, String> {
+pub async fn open_session(
+    config: &WidgetConfig,
+    t: &'static Text,
+) -> Result<WidgetSession, String> {
     let request = WidgetSessionRequest {
         customer_id: config.customer_id.clone(),
         name: config.customer_name.clone(),
@@ -35,9 +39,8 @@ pub async fn open_session(config: &WidgetConfig) -> Result<WidgetSession, String
     let session: WidgetSession = http::post(&url, None, http::Body::Json(&request))
         .await
         .map_err(|error| match error {
-            HttpError::Unreachable => "The chat is unreachable right now.".to_owned(),
-            HttpError::Refused { status, .. } => format!("The chat is unavailable ({status})."),
-            HttpError::Unreadable => "The chat sent an answer we could not read.".to_owned(),
+            HttpError::Unreachable => t.unreachable.to_owned(),
+            HttpError::Refused { .. } | HttpError::Unreadable => t.unavailable.to_owned(),
         })?;
     if let Some(token) = &session.token {
         store_token(config, token);

@@ -7,9 +7,11 @@ use protocol::{AuthorKind, Message};
 use wasm_bindgen::JsCast;
 
 use crate::{
-    chat::{Chat, Pending, Phase},
+    chat::{Chat, Pending, Phase, Tab},
     faq::{FaqChoices, FaqPicks},
-    hours::{localized_time, AwayBanner},
+    hours::localized_time,
+    hub::{ChatTab, EndChatConfirm, Orders, Tabs},
+    i18n::fill,
 };
 
 /// The drawer's styles, inlined into its shadow root so no theme CSS reaches in.
@@ -26,16 +28,24 @@ pub fn Drawer(chat: Chat) -> impl IntoView {
             }
         }
     });
-    let on_keydown = move |event: KeyboardEvent| {
-        if event.key() == "Escape" {
+    let drawer = NodeRef::<html::Div>::new();
+    let on_keydown = move |event: KeyboardEvent| match event.key().as_str() {
+        "Escape" => {
             event.stop_propagation();
             chat.close();
         }
+        "Tab" => {
+            if let Some(drawer) = drawer.get_untracked() {
+                keep_focus_inside(&drawer, &event);
+            }
+        }
+        _ => {}
     };
+    let t = chat.t;
     let title = Memo::new(move |_| {
         chat.settings
             .with(|settings| match settings.store_name.as_str() {
-                "" => "Support".to_owned(),
+                "" => t.support.to_owned(),
                 name => name.to_owned(),
             })
     });
@@ -47,18 +57,20 @@ pub fn Drawer(chat: Chat) -> impl IntoView {
             style=move || chat.brand_style()
             role="dialog"
             aria-labelledby="sd-title"
+            aria-modal="true"
             hidden=move || !chat.open.get()
             on:keydown=on_keydown
+            node_ref=drawer
         >
             <header class="head">
                 <div>
-                    <p class="eyebrow">"Customer Hub"</p>
+                    <p class="eyebrow">{t.customer_hub}</p>
                     <h2 id="sd-title">{title}</h2>
                 </div>
                 <button
                     class="close"
                     type="button"
-                    aria-label="Close"
+                    aria-label=t.close
                     node_ref=close_button
                     on:click=move |_| chat.close()
                 >
@@ -67,35 +79,69 @@ pub fn Drawer(chat: Chat) -> impl IntoView {
                     </svg>
                 </button>
             </header>
-            <div class="tabs" role="tablist" aria-label="Customer Hub">
-                <button role="tab" id="sd-tab-chat" aria-selected="true" aria-controls="sd-panel-chat" type="button">
-                    "Chat"
-                </button>
-            </div>
-            <section id="sd-panel-chat" class="panel" role="tabpanel" aria-labelledby="sd-tab-chat">
+            <Tabs chat />
+            <section
+                id="sd-panel-chat"
+                class="panel"
+                role="tabpanel"
+                aria-labelledby="sd-tab-chat"
+                hidden=move || chat.tab.get() != Tab::Chat
+            >
                 {move || match chat.phase.get() {
-                    Phase::Loading => view! { <p class="status">"Loading…"</p> }.into_any(),
+                    Phase::Loading => view! { <p class="status">{t.loading}</p> }.into_any(),
                     Phase::Unavailable(reason) => {
                         view! { <p class="status error" role="alert">{reason}</p> }.into_any()
                     }
-                    Phase::Ready | Phase::LoginRequired => view! {
-                        <AwayBanner chat />
-                        <Thread chat />
-                        <Show when=move || chat.live_chat.get()>
-                            <Footer chat />
-                        </Show>
-                    }
-                    .into_any(),
+                    Phase::Ready | Phase::LoginRequired => view! { <ChatTab chat /> }.into_any(),
                 }}
             </section>
+            <Show when=move || chat.tab.get() == Tab::Orders>
+                <Orders chat />
+            </Show>
             <Lightbox chat />
         </div>
     }
 }
 
+/// The drawer is modal while open: Tab from its last control goes to its first, and
+/// Shift+Tab from its first to its last, so focus never wanders onto the page behind.
+fn keep_focus_inside(drawer: &web_sys::HtmlDivElement, event: &KeyboardEvent) {
+    const FOCUSABLE: &str = "button:not([disabled]), a[href], textarea:not([disabled]), \
+                             input:not([disabled]):not([tabindex='-1']), [tabindex='0']";
+    let Ok(found) = drawer.query_selector_all(FOCUSABLE) else {
+        return;
+    };
+    // Only what is shown: hidden panels keep their controls in the tree.
+    let shown: Vec<web_sys::HtmlElement> = (0..found.length())
+        .filter_map(|index| found.item(index))
+        .filter_map(|node| node.dyn_into::<web_sys::HtmlElement>().ok())
+        .filter(|element| element.offset_parent().is_some())
+        .collect();
+    let (Some(first), Some(last)) = (shown.first(), shown.last()) else {
+        return;
+    };
+    let target = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+    let at = |element: &web_sys::HtmlElement| {
+        target
+            .as_ref()
+            .is_some_and(|target| target.is_same_node(Some(element)))
+    };
+    let wrap_to = if event.shift_key() && at(first) {
+        last
+    } else if !event.shift_key() && at(last) {
+        first
+    } else {
+        return;
+    };
+    event.prevent_default();
+    let _ = wrap_to.focus();
+}
+
 /// Below the thread in the live chat: the composer, or why there is none.
 #[component]
-fn Footer(chat: Chat) -> impl IntoView {
+pub(crate) fn Footer(chat: Chat) -> impl IntoView {
     let enabled = Memo::new(move |_| chat.settings.with(|settings| settings.chat_enabled));
     move || {
         if !enabled.get() {
@@ -106,6 +152,8 @@ fn Footer(chat: Chat) -> impl IntoView {
             view! { <LoginPrompt chat /> }.into_any()
         } else if chat.ended.get() {
             view! { <ChatEnded chat /> }.into_any()
+        } else if chat.confirming_end.get() {
+            view! { <EndChatConfirm chat /> }.into_any()
         } else {
             view! { <Composer chat /> }.into_any()
         }
@@ -130,7 +178,7 @@ fn ChatOff(chat: Chat) -> impl IntoView {
     });
     view! {
         <p class="off" role="status" tabindex="-1" node_ref=notice>
-            "Chat is not available right now."
+            {chat.t.chat_off}
         </p>
     }
 }
@@ -140,9 +188,9 @@ fn ChatOff(chat: Chat) -> impl IntoView {
 fn ChatEnded(chat: Chat) -> impl IntoView {
     view! {
         <div class="ended" role="status">
-            <p>"This chat has ended."</p>
+            <p>{chat.t.chat_ended}</p>
             <button type="button" class="button" on:click=move |_| chat.start_new_chat()>
-                "Start a new chat"
+                {chat.t.start_new_chat}
             </button>
         </div>
     }
@@ -173,8 +221,8 @@ fn LoginPrompt(chat: Chat) -> impl IntoView {
     take_focus_once(chat, link);
     view! {
         <div class="login">
-            <p>"Log in to your account to chat with our team. We'll keep your conversation with your order history."</p>
-            <a class="button" href=login_url node_ref=link>"Log in"</a>
+            <p>{chat.t.login_prompt}</p>
+            <a class="button" href=login_url node_ref=link>{chat.t.log_in}</a>
         </div>
     }
 }
@@ -190,19 +238,20 @@ fn TermsNotice(chat: Chat) -> impl IntoView {
             .then(|| chat.policy_links())
             .filter(|links| links != &(None, None))
     });
+    let t = chat.t;
     let link = |url: String, label: &'static str| {
         view! { <a href=url target="_blank" rel="noopener">{label}</a> }
     };
     move || {
         links.get().map(|(terms, privacy)| {
-            let and = (terms.is_some() && privacy.is_some()).then_some(" and ");
+            let and = (terms.is_some() && privacy.is_some()).then_some(t.terms_and);
             view! {
                 <li class="notice">
-                    "By chatting, you agree to our "
-                    {terms.map(|url| link(url, "Terms of Service"))}
+                    {t.terms_before}
+                    {terms.map(|url| link(url, t.terms_of_service))}
                     {and}
-                    {privacy.map(|url| link(url, "Privacy Policy"))}
-                    "."
+                    {privacy.map(|url| link(url, t.privacy_policy))}
+                    {t.terms_after}
                 </li>
             }
         })
@@ -210,7 +259,7 @@ fn TermsNotice(chat: Chat) -> impl IntoView {
 }
 
 #[component]
-fn Thread(chat: Chat) -> impl IntoView {
+pub(crate) fn Thread(chat: Chat) -> impl IntoView {
     let scroller = NodeRef::<html::Div>::new();
     let welcome = Memo::new(move |_| {
         chat.settings
@@ -235,10 +284,12 @@ fn Thread(chat: Chat) -> impl IntoView {
     });
     view! {
         <Show when=move || chat.live_chat.get() && chat.phase.get() == Phase::Ready && !chat.connected.get()>
-            <p class="status" role="status">"Connecting…"</p>
+            <p class="status" role="status">{chat.t.connecting}</p>
         </Show>
         <div class="scroll" node_ref=scroller>
-            <ol class="thread" role="log" aria-live="polite" aria-label="Conversation">
+            // The log is a wrapper: on the list itself, the role would hide its items' list semantics.
+            <div role="log" aria-live="polite" aria-label=chat.t.conversation>
+            <ol class="thread">
                 <FaqPicks chat />
                 <Show when=move || chat.live_chat.get()>
                     <TermsNotice chat />
@@ -257,12 +308,13 @@ fn Thread(chat: Chat) -> impl IntoView {
                     <PendingItem chat pending />
                 </For>
             </ol>
+            </div>
             <Show when=move || !chat.live_chat.get()>
                 <FaqChoices chat />
             </Show>
         </div>
         <p class="typing" aria-live="polite">
-            {move || chat.agent_typing.get().map(|(name, _)| format!("{name} is typing…"))}
+            {move || chat.agent_typing.get().map(|(name, _)| fill(chat.t.typing, "name", &name))}
         </p>
     }
 }
@@ -279,18 +331,18 @@ fn latest_pick_top(scroller: &web_sys::HtmlDivElement) -> i32 {
 }
 
 #[component]
-fn MessageItem(chat: Chat, message: Message) -> impl IntoView {
+pub(crate) fn MessageItem(chat: Chat, message: Message) -> impl IntoView {
     let (class, who) = match message.author_kind {
-        AuthorKind::Shopper => ("msg mine", "You".to_owned()),
+        AuthorKind::Shopper => ("msg mine", chat.t.you.to_owned()),
         AuthorKind::Agent => ("msg theirs", message.author_name.clone()),
-        AuthorKind::System => ("msg automated", "Automated".to_owned()),
+        AuthorKind::System => ("msg automated", chat.t.automated.to_owned()),
     };
     // An away message says when the team is back, in the shopper's own time.
     let back = message.back_at.map(|at| {
         let when = chat
             .config
             .with_value(|config| localized_time(at, &config.locale));
-        view! { <p class="back">"Back " {when}</p> }
+        view! { <p class="back">{fill(chat.t.back_at, "when", &when)}</p> }
     });
     let has_text = !message.body.is_empty();
     let images = message.attachments.clone();
@@ -299,7 +351,7 @@ fn MessageItem(chat: Chat, message: Message) -> impl IntoView {
             {has_text.then(|| view! { <p class="bubble">{message.body.clone()}</p> })}
             {(!images.is_empty()).then(|| view! { <Images chat images who=who.clone() /> })}
             {back}
-            <p class="meta">{who} " · " {clock(message.created_at)}</p>
+            <p class="meta">{who} " · " {chat.clock(message.created_at)}</p>
         </li>
     }
 }
@@ -315,13 +367,13 @@ fn Images(
         <div class="images">
             {images.into_iter().map(|image| {
                 let src = chat.image_url(&image);
-                let alt = format!("Image from {who}");
+                let alt = fill(chat.t.image_from, "who", &who);
                 let open = {
                     let (src, alt) = (src.clone(), alt.clone());
                     move |_| chat.lightbox.set(Some((src.clone(), alt.clone())))
                 };
                 view! {
-                    <button type="button" class="image-button" aria-label=format!("Open image from {who}") on:click=open>
+                    <button type="button" class="image-button" aria-label=fill(chat.t.open_image_from, "who", &who) on:click=open>
                         <img src=src alt=alt width=image.width height=image.height loading="lazy" />
                     </button>
                 }
@@ -360,7 +412,7 @@ pub fn Lightbox(chat: Chat) -> impl IntoView {
                 >
                     <img src=src alt=alt />
                     <button type="button" class="button" node_ref=close_ref on:click=move |_| chat.lightbox.set(None)>
-                        "Close"
+                        {chat.t.close}
                     </button>
                 </div>
             }
@@ -377,7 +429,7 @@ fn PendingItem(chat: Chat, pending: Pending) -> impl IntoView {
         <li class="msg mine pending" class:failed=failed>
             {(!pending.body.is_empty()).then(|| view! { <p class="bubble">{pending.body.clone()}</p> })}
             {(!pending.attachments.is_empty()).then(|| view! {
-                <Images chat images=pending.attachments.clone() who="you".to_owned() />
+                <Images chat images=pending.attachments.clone() who=chat.t.you.to_owned() />
             })}
             <p class="meta">
                 {match pending.failed {
@@ -388,11 +440,11 @@ fn PendingItem(chat: Chat, pending: Pending) -> impl IntoView {
                             <button type="button" class="link" on:click={
                                 let retry_id = retry_id.clone();
                                 move |_| chat.retry(&retry_id)
-                            }>"Retry"</button>
+                            }>{chat.t.retry}</button>
                         </Show>
-                        <button type="button" class="link" on:click=move |_| chat.discard(&discard_id)>"Remove"</button>
+                        <button type="button" class="link" on:click=move |_| chat.discard(&discard_id)>{chat.t.remove}</button>
                     }.into_any(),
-                    None => view! { <span>"Sending…"</span> }.into_any(),
+                    None => view! { <span>{chat.t.sending}</span> }.into_any(),
                 }}
             </p>
         </li>
@@ -417,14 +469,14 @@ fn Composer(chat: Chat) -> impl IntoView {
     };
     view! {
         <Show when=move || !chat.attached.with(Vec::is_empty) || chat.uploading.get() != 0>
-            <ul class="attached" aria-label="Images to send">
+            <ul class="attached" aria-label=chat.t.images_to_send>
                 <For each=move || chat.attached.get() key=|image| image.id.clone() let:image>
                     <li>
                         <img src=chat.image_url(&image) alt="" />
                         <button
                             type="button"
                             class="remove"
-                            aria-label="Remove image"
+                            aria-label=chat.t.remove_image
                             on:click={
                                 let id = image.id.clone();
                                 move |_| chat.attached.update(|images| images.retain(|held| held.id != id))
@@ -433,7 +485,7 @@ fn Composer(chat: Chat) -> impl IntoView {
                     </li>
                 </For>
                 <Show when=move || chat.uploading.get() != 0>
-                    <li class="uploading" role="status">"Uploading…"</li>
+                    <li class="uploading" role="status">{chat.t.uploading}</li>
                 </Show>
             </ul>
         </Show>
@@ -453,7 +505,7 @@ fn Composer(chat: Chat) -> impl IntoView {
             <button
                 type="button"
                 class="attach"
-                aria-label="Attach images"
+                aria-label=chat.t.attach_images
                 on:click=move |_| {
                     if let Some(input) = file_input.get_untracked() {
                         input.click();
@@ -464,6 +516,12 @@ fn Composer(chat: Chat) -> impl IntoView {
                     <path d="M21 12.5l-8.5 8.5a5 5 0 01-7-7l9-9a3.5 3.5 0 015 5l-9 9a2 2 0 01-3-3l8-8" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
                 </svg>
             </button>
+            <EmojiButton chat on_pick=move |emoji: &'static str| {
+                set_body.update(|text| text.push_str(emoji));
+                if let Some(field) = field.get_untracked() {
+                    let _ = field.focus();
+                }
+            } />
             <input
                 type="file"
                 class="sr-only"
@@ -478,13 +536,13 @@ fn Composer(chat: Chat) -> impl IntoView {
                     input.set_value("");
                 }
             />
-            <label for="sd-message" class="sr-only">"Message"</label>
+            <label for="sd-message" class="sr-only">{chat.t.message}</label>
             <textarea
                 id="sd-message"
                 node_ref=field
                 rows="1"
                 maxlength="5000"
-                placeholder="Type your message…"
+                placeholder=chat.t.placeholder
                 prop:value=body
                 on:input=move |event| {
                     set_body.set(event_target_value(&event));
@@ -507,7 +565,7 @@ fn Composer(chat: Chat) -> impl IntoView {
             <button
                 type="submit"
                 class="send"
-                aria-label="Send"
+                aria-label=chat.t.send
                 disabled=move || {
                     chat.uploading.get() > 0
                         || (body.with(|text| text.trim().is_empty()) && chat.attached.with(Vec::is_empty))
@@ -521,8 +579,76 @@ fn Composer(chat: Chat) -> impl IntoView {
     }
 }
 
-/// Local clock time "14:05".
-fn clock(at: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
-    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+/// Emoji most used in shop support chats.
+const EMOJI: [&str; 24] = [
+    "😀", "😊", "😂", "😍", "🙏", "👍", "👎", "👏", "🎉", "❤️", "😢", "😮", "🤔", "😅", "🙌", "👋",
+    "✅", "❌", "📦", "🚚", "🎁", "💳", "⭐", "🔥",
+];
+
+/// The composer's emoji picker: a grid of buttons; Esc or picking closes it.
+#[component]
+fn EmojiButton(
+    chat: Chat,
+    on_pick: impl Fn(&'static str) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (open, set_open) = signal(false);
+    let first = NodeRef::<html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(first) = first.get() {
+            let _ = first.focus();
+        }
+    });
+    view! {
+        <div class="emoji">
+            <button
+                type="button"
+                class="attach"
+                aria-label=chat.t.emoji
+                aria-expanded=move || open.get().to_string()
+                aria-controls="sd-emoji"
+                on:click=move |_| set_open.update(|open| *open = !*open)
+            >
+                <svg viewBox="0 0 24 24" aria-hidden="true">
+                    <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="2" />
+                    <path d="M8.5 14.5a4.5 4.5 0 007 0" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" />
+                    <circle cx="9" cy="10" r="1.2" fill="currentColor" />
+                    <circle cx="15" cy="10" r="1.2" fill="currentColor" />
+                </svg>
+            </button>
+            <Show when=move || open.get()>
+                <div
+                    id="sd-emoji"
+                    class="emoji-grid"
+                    role="group"
+                    aria-label=chat.t.emoji
+                    on:keydown=move |event: KeyboardEvent| {
+                        if event.key() == "Escape" {
+                            event.stop_propagation();
+                            set_open.set(false);
+                        }
+                    }
+                >
+                    {EMOJI
+                        .iter()
+                        .enumerate()
+                        .map(|(index, emoji)| {
+                            let node = if index == 0 { first } else { NodeRef::new() };
+                            view! {
+                                <button
+                                    type="button"
+                                    node_ref=node
+                                    on:click=move |_| {
+                                        set_open.set(false);
+                                        on_pick(emoji);
+                                    }
+                                >
+                                    {*emoji}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </Show>
+        </div>
+    }
 }

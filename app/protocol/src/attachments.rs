@@ -31,16 +31,33 @@ impl Attachment {
     }
 }
 
-/// Why the browser will not upload a file (the server checks again).
-pub fn precheck(content_type: &str, size: u64) -> Result<(), String> {
+/// Why the browser will not upload a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageProblem {
+    NotAnImage,
+    TooLarge,
+}
+
+impl ImageProblem {
+    /// The problem in English (the widget words it in the shopper's language).
+    pub fn message(self) -> String {
+        match self {
+            ImageProblem::NotAnImage => "Only PNG, JPEG, GIF and WebP images can be sent.".into(),
+            ImageProblem::TooLarge => format!(
+                "Images can be at most {} MB.",
+                MAX_IMAGE_BYTES / (1024 * 1024)
+            ),
+        }
+    }
+}
+
+/// Checks a file before uploading it (the server checks again).
+pub fn precheck(content_type: &str, size: u64) -> Result<(), ImageProblem> {
     if !IMAGE_TYPES.contains(&content_type) {
-        return Err("Only PNG, JPEG, GIF and WebP images can be sent.".to_owned());
+        return Err(ImageProblem::NotAnImage);
     }
     if size > MAX_IMAGE_BYTES as u64 {
-        return Err(format!(
-            "Images can be at most {} MB.",
-            MAX_IMAGE_BYTES / (1024 * 1024)
-        ));
+        return Err(ImageProblem::TooLarge);
     }
     Ok(())
 }
