@@ -108,7 +108,8 @@ test("a Portuguese storefront gets the drawer in Portuguese, with the shopper's 
   await page.getByRole("button", { name: "Abrir chat" }).click();
   const drawer = page.getByRole("dialog", { name: "Demo Store" });
   await expect(drawer.getByText("Central do cliente")).toBeVisible();
-  // Full screen on a phone.
+  // Full screen on a phone (once it has slid in).
+  await drawer.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
   const box = await drawer.boundingBox();
   expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
 
