@@ -108,6 +108,8 @@ build_frontends() {
   version="$(cat "$SITE/widget/pkg/widget_bg.wasm" "$SITE/widget/pkg/widget.js" | sha256sum | cut -c1-12)"
   sed "s/__SHOPDESK_VERSION__/$version/" "$ROOT/widget/loader/widget.js" |
     terser --compress passes=2 --mangle --comments false -o "$SITE/widget/widget.js"
+  # Compressed once here, served as they are (the server never gzips them per request).
+  find "$SITE" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' \) -exec gzip -9kf {} +
 }
 
 build_server() {

@@ -7,6 +7,7 @@ mod helpers;
 mod smtp;
 
 mod agents;
+mod assets;
 mod chat;
 mod hub;
 mod isolation;
