@@ -67,6 +67,8 @@ pub struct Config {
     pub smtp_url: Option<Secret>,
     /// The From address of notification emails.
     pub smtp_from: Option<String>,
+    /// The Shopify app's client secret, which signs its webhooks; none: webhooks refused.
+    pub shopify_webhook_secret: Option<Secret>,
 }
 
 impl Config {
@@ -85,6 +87,7 @@ impl Config {
             metrics_token: None,
             smtp_url: None,
             smtp_from: None,
+            shopify_webhook_secret: None,
         }
     }
 
@@ -148,6 +151,7 @@ impl Config {
         if config.smtp_url.is_some() && config.smtp_from.is_none() {
             return Err(ConfigError::MissingSmtpFrom);
         }
+        config.shopify_webhook_secret = get("SHOPDESK_SHOPIFY_WEBHOOK_SECRET").map(Secret::new);
         if let Some(value) = get("SHOPDESK_STORE_NAME") {
             config.store_name = value;
         }

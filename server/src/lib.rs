@@ -26,6 +26,7 @@ pub mod ops;
 pub mod presence;
 pub mod settings;
 pub mod settings_api;
+pub mod shopify;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -27,6 +27,7 @@ use crate::{
     mailer::{MailError, Mailer},
     ops,
     settings::Settings,
+    shopify,
     state::{AppState, WebSettings},
     store::{Store, StoreError},
     telemetry, uploads, widget_api,
@@ -119,6 +120,7 @@ impl Application {
             secure_cookies: public_url.starts_with("https://"),
             metrics_token: config.metrics_token.clone(),
             identity_secret_configured: config.identity_secret.is_some(),
+            shopify_webhook_secret: config.shopify_webhook_secret.clone(),
             public_url,
             allowed_origins,
         };
@@ -289,6 +291,9 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
         .route("/ws/widget", get(ws::widget_socket))
         .layer(storefront_cors);
 
+    // Server to server: no CORS, no cookies; the signature is the authentication.
+    let integrations = Router::new().route("/api/shopify/webhooks", post(shopify::receive_webhook));
+
     let ops = Router::new()
         .route("/healthz", get(ops::get_health))
         .route("/readyz", get(ops::get_readiness))
@@ -299,6 +304,7 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
         .merge(ops)
         .merge(helpdesk)
         .merge(widget)
+        .merge(integrations)
         .merge(assets::routes(site_root))
         .with_state(state.clone())
 }

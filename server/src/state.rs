@@ -36,6 +36,8 @@ pub struct WebSettings {
     /// The identity secret comes from `SHOPDESK_IDENTITY_SECRET` (so it cannot be rotated
     /// from the helpdesk).
     pub identity_secret_configured: bool,
+    /// Verifies Shopify's webhook signatures (`SHOPDESK_SHOPIFY_WEBHOOK_SECRET`).
+    pub shopify_webhook_secret: Option<Secret>,
 }
 
 impl WebSettings {

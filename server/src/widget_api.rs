@@ -181,7 +181,7 @@ pub async fn list_orders(
 }
 
 /// A name for a customer the theme sent without one: the email's local part, or "Shopper".
-fn fallback_name(email: &str) -> String {
+pub(crate) fn fallback_name(email: &str) -> String {
     email
         .split_once('@')
         .map(|(local, _)| local.to_owned())

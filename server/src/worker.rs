@@ -11,7 +11,11 @@ use crate::{
     fanout::Fanout,
     ids::now_ms,
     mailer::{Email, Mailer},
-    store::{Job, Store, StoreError, WakeUp, NEW_TICKET_JOB, WAKE_TICKET_JOB},
+    shopify,
+    store::{
+        Job, ShopifyDelivery, Store, StoreError, WakeUp, NEW_TICKET_JOB, SHOPIFY_WEBHOOK_JOB,
+        WAKE_TICKET_JOB,
+    },
     telemetry, workflow,
 };
 
@@ -113,6 +117,12 @@ impl Worker {
             NEW_TICKET_JOB => self.new_ticket_email(&job).await,
             WAKE_TICKET_JOB => match serde_json::from_str::<WakeUp>(&job.payload) {
                 Ok(wake) => workflow::wake_when_due(&self.store, &self.fanout, &wake)
+                    .await
+                    .map(Outcome::Done),
+                Err(error) => Ok(Outcome::Done(format!("skipped: bad payload: {error}"))),
+            },
+            SHOPIFY_WEBHOOK_JOB => match serde_json::from_str::<ShopifyDelivery>(&job.payload) {
+                Ok(delivery) => shopify::process(&self.store, &delivery)
                     .await
                     .map(Outcome::Done),
                 Err(error) => Ok(Outcome::Done(format!("skipped: bad payload: {error}"))),

@@ -73,6 +73,19 @@ impl Store {
         .fetch_optional(&self.reader)
         .await?)
     }
+
+    /// The customer with the store's customer id, if there is one.
+    pub async fn customer_for_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<Option<CustomerRecord>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, external_id, name, email FROM customers WHERE external_id = $1",
+        )
+        .bind(external_id)
+        .fetch_optional(&self.reader)
+        .await?)
+    }
 }
 
 #[cfg(test)]

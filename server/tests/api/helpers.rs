@@ -12,6 +12,8 @@ use tokio_tungstenite::{
 };
 
 pub const SECRET: &str = "test-identity-secret-0123456789";
+/// The Shopify app secret the test server verifies webhooks with.
+pub const SHOPIFY_SECRET: &str = "shpss_test_webhook_secret";
 pub const SHOP_ORIGIN: &str = "https://shop.example";
 /// Bound on waiting for a frame, so a broken server fails the test instead of hanging it.
 const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
@@ -74,6 +76,7 @@ pub async fn spawn_app_with(
         metrics_token: None,
         smtp_url: None,
         smtp_from: None,
+        shopify_webhook_secret: Some(Secret::new(SHOPIFY_SECRET)),
     };
     configure(&mut config);
     let app = Application::build(config).await.expect("app builds");

@@ -16,6 +16,7 @@ mod presence;
 mod profiles;
 mod search;
 mod settings;
+mod shopify;
 mod team;
 mod uploads;
 mod widget_session;
