@@ -7,6 +7,7 @@ use leptos::server_fn::{
     error::{FromServerFnError, ServerFnErrorErr},
 };
 use protocol::{
+    api_keys::{ApiKey, CreatedApiKey},
     inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
     profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
     search::SearchHit,
@@ -513,6 +514,42 @@ pub async fn delete_macro(id: String) -> Result<(), ApiError> {
     )
 }
 
+/// The private API keys (owners and admins only: they grant write access to profiles).
+#[server(endpoint = "settings/api_keys", input = Json)]
+pub async fn list_api_keys() -> Result<Vec<ApiKey>, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.api_keys().await
+        }
+        .await,
+    )
+}
+
+/// A new key; its secret is in the answer and nowhere else, ever.
+#[server(endpoint = "settings/create_api_key", input = Json)]
+pub async fn create_api_key(name: String) -> Result<CreatedApiKey, ApiError> {
+    ssr::respond(
+        async move {
+            let agent = ssr::admin().await?;
+            let name = protocol::api_keys::validated_key_name(&name)?;
+            ssr::backend()?.create_api_key(&name, &agent.name).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "settings/revoke_api_key", input = Json)]
+pub async fn revoke_api_key(id: String) -> Result<(), ApiError> {
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.revoke_api_key(&id).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "settings/faqs", input = Json)]
 pub async fn list_faqs() -> Result<Vec<Faq>, ApiError> {
     ssr::respond(
@@ -740,6 +777,7 @@ pub mod ssr {
     use axum::{http::header::SET_COOKIE, http::HeaderValue, Extension};
     use leptos::prelude::*;
     use protocol::{
+        api_keys::{ApiKey, CreatedApiKey},
         inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
         profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
         search::SearchHit,
@@ -789,6 +827,13 @@ pub mod ssr {
             customer_id: &str,
             after: EventCursor,
         ) -> Result<ProfileEventsPage, ApiError>;
+        async fn api_keys(&self) -> Result<Vec<ApiKey>, ApiError>;
+        async fn create_api_key(
+            &self,
+            name: &str,
+            created_by: &str,
+        ) -> Result<CreatedApiKey, ApiError>;
+        async fn revoke_api_key(&self, id: &str) -> Result<(), ApiError>;
         async fn macros(&self) -> Result<Vec<Macro>, ApiError>;
         async fn create_macro(&self, input: MacroInput) -> Result<Macro, ApiError>;
         async fn update_macro(&self, id: &str, input: MacroInput) -> Result<(), ApiError>;

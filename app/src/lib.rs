@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("faqs") view=pages::FaqsSettings />
                     <Route path=path!("hours") view=pages::HoursSettings />
                     <Route path=path!("macros") view=pages::MacrosSettings />
+                    <Route path=path!("api-keys") view=pages::ApiKeysSettings />
                     <Route path=path!("team") view=pages::TeamSettings />
                     <Route path=path!("notifications") view=pages::NotificationsSettings />
                 </ParentRoute>

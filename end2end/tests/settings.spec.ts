@@ -3,7 +3,7 @@
 // FAQ answers on the spot. Runs after chat.spec.ts on the same server.
 import { expect, test } from "@playwright/test";
 import { demoUrl } from "../playwright.config";
-import { logInAsOwner, shots, watchErrors } from "./support";
+import { expectAccessible, logInAsOwner, shots, watchErrors } from "./support";
 
 test("the welcome message and a published FAQ reach the shopper's widget", async ({ browser }) => {
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
@@ -80,6 +80,20 @@ test("the other settings pages render, and switching the chat off hides the laun
   }
   // Without SMTP the Notifications page says so instead of pretending.
   await expect(agent.getByText(/Email is not set up on this server/)).toBeVisible();
+
+  // An API key: its secret shows once, then only its hint; revoking asks first.
+  await agent.getByRole("link", { name: "API keys", exact: true }).click();
+  await expect(agent.getByRole("heading", { level: 1, name: "API keys" })).toBeVisible();
+  await agent.getByLabel("Name").fill("Email platform");
+  await agent.getByRole("button", { name: "Create key" }).click();
+  await expect(agent.getByRole("heading", { name: "“Email platform” is ready" })).toBeVisible();
+  await expect(agent.getByLabel("API key", { exact: true })).toHaveValue(/^sdk_[0-9a-f]{64}$/);
+  await expect(agent.getByText("never used")).toBeVisible();
+  await expectAccessible(agent);
+  await agent.screenshot({ ...shots("settings-api-keys"), fullPage: true });
+  await agent.getByRole("button", { name: "Revoke" }).click();
+  await agent.getByRole("button", { name: "Revoke" }).click();
+  await expect(agent.getByRole("heading", { name: "No API keys yet" })).toBeVisible();
 
   const shop = await (await browser.newContext()).newPage();
   await shop.goto(`${demoUrl}/?as=ben`);

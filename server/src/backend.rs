@@ -7,6 +7,7 @@ use app::api::{
     InviteLink, NotificationsPage, TicketAction,
 };
 use protocol::{
+    api_keys::{ApiKey, CreatedApiKey},
     inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
     profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
     search::SearchHit,
@@ -193,6 +194,29 @@ impl Backend for AppState {
 
     async fn macros(&self) -> Result<Vec<Macro>, ApiError> {
         self.store.macros().await.map_err(internal)
+    }
+
+    async fn api_keys(&self) -> Result<Vec<ApiKey>, ApiError> {
+        self.store.api_keys().await.map_err(internal)
+    }
+
+    async fn create_api_key(
+        &self,
+        name: &str,
+        created_by: &str,
+    ) -> Result<CreatedApiKey, ApiError> {
+        self.store
+            .create_api_key(name, created_by)
+            .await
+            .map_err(internal)
+    }
+
+    async fn revoke_api_key(&self, id: &str) -> Result<(), ApiError> {
+        if self.store.revoke_api_key(id).await.map_err(internal)? {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
+        }
     }
 
     async fn create_macro(&self, input: MacroInput) -> Result<Macro, ApiError> {

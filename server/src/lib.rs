@@ -14,6 +14,7 @@ pub mod chat;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod events_api;
 pub mod fanout;
 pub mod hours;
 pub mod hub;

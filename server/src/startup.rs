@@ -21,6 +21,7 @@ use crate::{
     agent_auth, assets,
     config::{parse_origin, Config, Secret},
     demo::{self, DemoState},
+    events_api,
     fanout::{CrossNodeFeed, Fanout},
     hub::Hub,
     indexer,
@@ -292,7 +293,9 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
         .layer(storefront_cors);
 
     // Server to server: no CORS, no cookies; the signature is the authentication.
-    let integrations = Router::new().route("/api/shopify/webhooks", post(shopify::receive_webhook));
+    let integrations = Router::new()
+        .route("/api/shopify/webhooks", post(shopify::receive_webhook))
+        .route("/api/events", post(events_api::record_event));
 
     let ops = Router::new()
         .route("/healthz", get(ops::get_health))

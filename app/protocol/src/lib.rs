@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod api_keys;
 pub mod attachments;
 #[cfg(feature = "browser")]
 pub mod browser;

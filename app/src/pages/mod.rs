@@ -18,8 +18,8 @@ pub use auth::{LoginPage, SetupPage};
 pub use inbox::{InboxLayout, NoTicketSelected};
 pub use invite::InvitePage;
 pub use settings::{
-    FaqsSettings, GeneralSettingsPage, HoursSettings, MacrosSettings, NotificationsSettings,
-    SettingsIndex, SettingsLayout, TeamSettings, WebChatSettingsPage,
+    ApiKeysSettings, FaqsSettings, GeneralSettingsPage, HoursSettings, MacrosSettings,
+    NotificationsSettings, SettingsIndex, SettingsLayout, TeamSettings, WebChatSettingsPage,
 };
 pub use ticket::TicketPage;
 

@@ -16,6 +16,7 @@
 //! build the same schema. Each submodule owns a group of tables.
 
 mod agents;
+mod api_keys;
 mod attachments;
 mod customers;
 mod faqs;
@@ -44,7 +45,9 @@ pub use customers::CustomerRecord;
 pub use faqs::FaqError;
 pub use jobs::{Job, JobState};
 pub use macros::MacroError;
-pub use profiles::{NewProfileEvent, PlacedOrder, ProfileDetails};
+pub use profiles::{
+    NewProfileEvent, PlacedOrder, ProfileDetails, ProfileIdentifiers, ProfileLookupError,
+};
 pub use search::{SearchError, SEARCH_RESULTS};
 pub use shop::{Section, ShopRecord};
 pub use shopify::{ShopifyDelivery, SHOPIFY_WEBHOOK_JOB};

@@ -354,3 +354,110 @@ mod tests {
         assert_eq!(all.len(), EVENTS_PAGE + 3);
     }
 }
+
+/// Who an incoming event is about, by the identifiers its sender knows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileIdentifiers {
+    /// The store's customer id (strongest: the same one the theme and Shopify use).
+    pub customer_id: Option<String>,
+    /// Lowercased.
+    pub email: Option<String>,
+    /// Digits with an optional leading `+`.
+    pub phone: Option<String>,
+    pub name: Option<String>,
+}
+
+/// Why identifiers name no single profile.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileLookupError {
+    #[error("several profiles have this email or phone; send the customer_id")]
+    Ambiguous,
+    #[error("the profile needs a customer_id, an email or a phone")]
+    NoIdentifier,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ProfileLookupError {
+    fn from(error: sqlx::Error) -> Self {
+        ProfileLookupError::Store(error.into())
+    }
+}
+
+impl Store {
+    /// The profile `ids` name, created when there is none: by customer id first, else by
+    /// the one profile with that email, else with that phone. Matching is exact, never
+    /// fuzzy; an email or phone several profiles share is refused, not guessed.
+    pub async fn profile_for(
+        &self,
+        ids: &ProfileIdentifiers,
+    ) -> Result<String, ProfileLookupError> {
+        let (external_id, existing) = if let Some(customer_id) = &ids.customer_id {
+            let found: Option<(String,)> =
+                sqlx::query_as("SELECT id FROM customers WHERE external_id = $1")
+                    .bind(customer_id)
+                    .fetch_optional(&self.reader)
+                    .await?;
+            (customer_id.clone(), found.map(|(id,)| id))
+        } else {
+            let (column, value, prefix) = match (&ids.email, &ids.phone) {
+                (Some(email), _) => ("lower(email)", email, "email:"),
+                (None, Some(phone)) => ("phone", phone, "phone:"),
+                (None, None) => return Err(ProfileLookupError::NoIdentifier),
+            };
+            let found: Vec<(String,)> = sqlx::query_as(&format!(
+                "SELECT id FROM customers WHERE {column} = $1 ORDER BY created_at LIMIT 2"
+            ))
+            .bind(value)
+            .fetch_all(&self.reader)
+            .await?;
+            if found.len() > 1 {
+                return Err(ProfileLookupError::Ambiguous);
+            }
+            (
+                format!("{prefix}{value}"),
+                found.into_iter().next().map(|(id,)| id),
+            )
+        };
+        let now = now_ms();
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                let email = ids.email.clone().unwrap_or_default();
+                let name = ids
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| crate::widget_api::fallback_name(&email));
+                let (id,): (String,) = sqlx::query_as(
+                    "INSERT INTO customers (id, external_id, name, email, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $5)
+                     ON CONFLICT (external_id) DO UPDATE SET updated_at = excluded.updated_at
+                     RETURNING id",
+                )
+                .bind(new_id())
+                .bind(&external_id)
+                .bind(&name)
+                .bind(&email)
+                .bind(now)
+                .fetch_one(&self.writer)
+                .await?;
+                id
+            }
+        };
+        // What the profile lacks, the sender may fill; nothing it has is overwritten.
+        sqlx::query(
+            "UPDATE customers SET
+                email = CASE WHEN email = '' AND $1 IS NOT NULL THEN $1 ELSE email END,
+                phone = COALESCE(phone, $2),
+                updated_at = $3
+             WHERE id = $4",
+        )
+        .bind(ids.email.as_deref())
+        .bind(ids.phone.as_deref())
+        .bind(now)
+        .bind(&id)
+        .execute(&self.writer)
+        .await?;
+        Ok(id)
+    }
+}

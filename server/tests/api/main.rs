@@ -9,6 +9,7 @@ mod smtp;
 mod agents;
 mod assets;
 mod chat;
+mod events;
 mod hub;
 mod isolation;
 mod notifications;

@@ -6,6 +6,7 @@
 //! the same page with its inputs disabled. Forms post JSON through `Action`s (not
 //! `ActionForm`), so a failed save keeps what the merchant typed.
 
+mod api_keys;
 mod faqs;
 mod general;
 mod hours;
@@ -14,6 +15,7 @@ mod notifications;
 mod team;
 mod web_chat;
 
+pub use api_keys::ApiKeysSettings;
 pub use faqs::FaqsSettings;
 pub use general::GeneralSettingsPage;
 pub use hours::HoursSettings;
@@ -79,6 +81,7 @@ pub fn SettingsLayout() -> impl IntoView {
                 <A href="/settings/macros">"Macros"</A>
                 <A href="/settings/team">"Team"</A>
                 <A href="/settings/notifications">"Notifications"</A>
+                <A href="/settings/api-keys">"API keys"</A>
             </nav>
             <main class="settings-pane">
                 <div class="settings-content">
