@@ -81,7 +81,9 @@ impl From<AppendError> for PostError {
     fn from(error: AppendError) -> Self {
         match error {
             AppendError::NotFound => PostError::NotFound,
-            AppendError::Attachment => PostError::Invalid(error.to_string()),
+            AppendError::Attachment | AppendError::OptedOut => {
+                PostError::Invalid(error.to_string())
+            }
             AppendError::Closed => PostError::Closed,
             AppendError::Store(error) => PostError::Store(error),
         }
@@ -190,7 +192,7 @@ pub async fn post_message(
             .ticket_changed(&appended.message.conversation_id, &appended.events, None)
             .await;
     }
-    if appended.created_ticket {
+    if appended.queued_jobs {
         state.worker.wake();
     }
     let now = now_ms();

@@ -27,6 +27,8 @@ impl fmt::Debug for Secret {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error("SMS needs SHOPDESK_SMS_ACCOUNT_SID, SHOPDESK_SMS_AUTH_TOKEN and SHOPDESK_SMS_FROM together")]
+    PartialSms,
     #[error("{name} must be a socket address like 127.0.0.1:3000, got {value:?}")]
     BadAddress { name: &'static str, value: String },
     #[error("{name} must be an http(s) origin like https://shop.example, got {value:?}")]
@@ -69,6 +71,20 @@ pub struct Config {
     pub smtp_from: Option<String>,
     /// The Shopify app's client secret, which signs its webhooks; none: webhooks refused.
     pub shopify_webhook_secret: Option<Secret>,
+    /// The SMS provider account; none: no SMS channel.
+    pub sms: Option<SmsConfig>,
+}
+
+/// An SMS provider account with a Twilio-style REST API and webhooks.
+#[derive(Debug, Clone)]
+pub struct SmsConfig {
+    pub account_sid: String,
+    /// Authenticates our API calls and signs the provider's webhooks.
+    pub auth_token: Secret,
+    /// The number SMS replies are sent from (E.164).
+    pub from: String,
+    /// The REST API's base URL (`https://api.twilio.com`, or a compatible provider).
+    pub api_base: String,
 }
 
 impl Config {
@@ -88,6 +104,7 @@ impl Config {
             smtp_url: None,
             smtp_from: None,
             shopify_webhook_secret: None,
+            sms: None,
         }
     }
 
@@ -152,6 +169,21 @@ impl Config {
             return Err(ConfigError::MissingSmtpFrom);
         }
         config.shopify_webhook_secret = get("SHOPDESK_SHOPIFY_WEBHOOK_SECRET").map(Secret::new);
+        config.sms = match (
+            get("SHOPDESK_SMS_ACCOUNT_SID"),
+            get("SHOPDESK_SMS_AUTH_TOKEN"),
+            get("SHOPDESK_SMS_FROM"),
+        ) {
+            (Some(account_sid), Some(auth_token), Some(from)) => Some(SmsConfig {
+                account_sid,
+                auth_token: Secret::new(auth_token),
+                from,
+                api_base: get("SHOPDESK_SMS_API_BASE")
+                    .unwrap_or_else(|| "https://api.twilio.com".to_owned()),
+            }),
+            (None, None, None) => None,
+            _ => return Err(ConfigError::PartialSms),
+        };
         if let Some(value) = get("SHOPDESK_STORE_NAME") {
             config.store_name = value;
         }

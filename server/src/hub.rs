@@ -171,6 +171,7 @@ mod tests {
                 created_at: 0,
                 back_at: None,
                 attachments: Vec::new(),
+                delivery_status: None,
             },
         }
     }

@@ -28,6 +28,7 @@ pub mod presence;
 pub mod settings;
 pub mod settings_api;
 pub mod shopify;
+pub mod sms;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -29,6 +29,7 @@ use crate::{
     ops,
     settings::Settings,
     shopify,
+    sms::{self, SmsSender},
     state::{AppState, WebSettings},
     store::{Store, StoreError},
     telemetry, uploads, widget_api,
@@ -122,6 +123,7 @@ impl Application {
             metrics_token: config.metrics_token.clone(),
             identity_secret_configured: config.identity_secret.is_some(),
             shopify_webhook_secret: config.shopify_webhook_secret.clone(),
+            sms: config.sms.clone(),
             public_url,
             allowed_origins,
         };
@@ -136,10 +138,15 @@ impl Application {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let settings = Settings::load(store.clone()).await?;
         let fanout = Fanout::new(Hub::new(), store.clone(), settings.clone());
+        let sms = config
+            .sms
+            .clone()
+            .map(|sms| SmsSender::new(sms, &web.public_url));
         let worker = Worker::new(
             store.clone(),
             fanout.clone(),
             mailer,
+            sms,
             web.public_url.clone(),
         );
         let feed = fanout
@@ -295,7 +302,9 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
     // Server to server: no CORS, no cookies; the signature is the authentication.
     let integrations = Router::new()
         .route("/api/shopify/webhooks", post(shopify::receive_webhook))
-        .route("/api/events", post(events_api::record_event));
+        .route("/api/events", post(events_api::record_event))
+        .route(sms::INBOUND_PATH, post(sms::receive_sms))
+        .route(sms::STATUS_PATH, post(sms::receive_status));
 
     let ops = Router::new()
         .route("/healthz", get(ops::get_health))

@@ -38,6 +38,8 @@ pub struct WebSettings {
     pub identity_secret_configured: bool,
     /// Verifies Shopify's webhook signatures (`SHOPDESK_SHOPIFY_WEBHOOK_SECRET`).
     pub shopify_webhook_secret: Option<Secret>,
+    /// The SMS provider account (its auth token signs the SMS webhooks).
+    pub sms: Option<crate::config::SmsConfig>,
 }
 
 impl WebSettings {

@@ -12,9 +12,10 @@ use crate::{
     ids::now_ms,
     mailer::{Email, Mailer},
     shopify,
+    sms::{Sent, SmsSender},
     store::{
         Job, ShopifyDelivery, Store, StoreError, WakeUp, NEW_TICKET_JOB, SHOPIFY_WEBHOOK_JOB,
-        WAKE_TICKET_JOB,
+        SMS_SEND_JOB, WAKE_TICKET_JOB,
     },
     telemetry, workflow,
 };
@@ -38,6 +39,8 @@ pub struct Worker {
     /// Announces what jobs change (woken tickets).
     fanout: Fanout,
     mailer: Option<Mailer>,
+    /// Sends agents' SMS replies, when an SMS provider is configured.
+    sms: Option<SmsSender>,
     /// Where links in emails point (`https://chat.example`).
     public_url: String,
     wake: Arc<Notify>,
@@ -49,11 +52,18 @@ enum Outcome {
 }
 
 impl Worker {
-    pub fn new(store: Store, fanout: Fanout, mailer: Option<Mailer>, public_url: String) -> Self {
+    pub fn new(
+        store: Store,
+        fanout: Fanout,
+        mailer: Option<Mailer>,
+        sms: Option<SmsSender>,
+        public_url: String,
+    ) -> Self {
         Worker {
             store,
             fanout,
             mailer,
+            sms,
             public_url,
             wake: Arc::new(Notify::new()),
         }
@@ -126,6 +136,18 @@ impl Worker {
                     .await
                     .map(Outcome::Done),
                 Err(error) => Ok(Outcome::Done(format!("skipped: bad payload: {error}"))),
+            },
+            SMS_SEND_JOB => match &self.sms {
+                Some(sender) => {
+                    sender
+                        .send(&self.store, &job.payload)
+                        .await
+                        .map(|sent| match sent {
+                            Sent::Done(note) => Outcome::Done(note),
+                            Sent::Retry(error) => Outcome::Retry(error),
+                        })
+                }
+                None => Ok(Outcome::Retry("no SMS provider is configured".into())),
             },
             other => Ok(Outcome::Done(format!(
                 "skipped: unknown job kind {other:?}"

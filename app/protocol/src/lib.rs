@@ -52,6 +52,10 @@ pub struct Message {
     /// Images sent with the message (the body may then be empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<attachments::Attachment>,
+    /// An agent's reply on an SMS ticket: how far the SMS got, as the provider said
+    /// (`queued`, `sent`, `delivered`, `undelivered`, `failed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_status: Option<String>,
 }
 
 /// Which channel a ticket came in on.
@@ -375,6 +379,7 @@ mod tests {
             created_at: 5,
             back_at: None,
             attachments: Vec::new(),
+            delivery_status: None,
         };
         let who = Participant {
             kind: AuthorKind::Agent,

@@ -84,6 +84,7 @@ mod tests {
             created_at: seq,
             back_at: None,
             attachments: Vec::new(),
+            delivery_status: None,
         }
     }
 

@@ -256,8 +256,10 @@ fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl Into
                         {match item {
                             ThreadItem::Message(message) => {
                                 let seq = message.seq;
+                                // Web chat receipts; an SMS reply carries its own delivery state.
+                                let sms = message.delivery_status.is_some();
                                 let receipt = Signal::derive(move || {
-                                    (last_agent_seq.get() == Some(seq)).then(|| receipt_label(seq, receipts.get()))
+                                    (!sms && last_agent_seq.get() == Some(seq)).then(|| receipt_label(seq, receipts.get()))
                                 });
                                 view! { <MessageItem message receipt /> }.into_any()
                             }
@@ -377,6 +379,11 @@ fn MessageItem(message: Message, receipt: Signal<Option<&'static str>>) -> impl 
     let has_text = !message.body.is_empty();
     let images = message.attachments.clone();
     let sender = message.author_name.clone();
+    // An SMS reply says how far it got ("SMS delivered"); a failed one stands out.
+    let sms = message.delivery_status.clone().map(|status| {
+        let failed = matches!(status.as_str(), "failed" | "undelivered");
+        (format!("SMS {status}"), failed)
+    });
     view! {
         <li class=side>
             <span class="avatar" aria-hidden="true">{initials(&message.author_name)}</span>
@@ -390,6 +397,9 @@ fn MessageItem(message: Message, receipt: Signal<Option<&'static str>>) -> impl 
                     <ClockTime at />
                     {move || receipt.get().map(|label| view! {
                         " · " <span class="receipt" class:seen=label == "Seen">{label}</span>
+                    })}
+                    {sms.map(|(label, failed)| view! {
+                        " · " <span class="receipt" class:failed=failed>{label}</span>
                     })}
                 </p>
                 {back_at.map(|back_at| view! {

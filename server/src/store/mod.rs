@@ -27,6 +27,7 @@ mod profiles;
 mod search;
 mod shop;
 mod shopify;
+mod sms;
 mod team;
 mod tickets;
 mod workflow;
@@ -51,6 +52,7 @@ pub use profiles::{
 pub use search::{SearchError, SEARCH_RESULTS};
 pub use shop::{Section, ShopRecord};
 pub use shopify::{ShopifyDelivery, SHOPIFY_WEBHOOK_JOB};
+pub use sms::{OutgoingSms, SMS_SEND_JOB};
 pub use team::{InviteRecord, TeamError, INVITE_TTL_MS};
 pub use tickets::{AppendError, Appended, NewMessage, Sender, NEW_TICKET_JOB};
 pub use workflow::{Closer, WakeUp, WorkflowError, WAKE_TICKET_JOB};

@@ -90,6 +90,9 @@ pub struct Appended {
     pub duplicate: bool,
     /// This message opened a new ticket.
     pub created_ticket: bool,
+    /// This message queued background work (the new-ticket email, an SMS to send):
+    /// the worker should look now.
+    pub queued_jobs: bool,
     /// What it did to the ticket besides (woke it, assigned it), for the thread.
     pub events: Vec<TicketEvent>,
 }
@@ -103,6 +106,11 @@ pub enum AppendError {
     Attachment,
     #[error("conversation has ended")]
     Closed,
+    /// An SMS reply to a shopper who texted STOP.
+    #[error(
+        "this shopper opted out of SMS (they texted STOP); they can text START to opt back in"
+    )]
+    OptedOut,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -125,6 +133,7 @@ struct MessageRow {
     created_at: i64,
     back_at: Option<i64>,
     attachments: Option<String>,
+    delivery_status: Option<String>,
 }
 
 impl TryFrom<MessageRow> for Message {
@@ -153,6 +162,7 @@ impl TryFrom<MessageRow> for Message {
             body: row.body,
             created_at: row.created_at,
             back_at: row.back_at,
+            delivery_status: row.delivery_status,
             attachments,
         })
     }
@@ -160,7 +170,7 @@ impl TryFrom<MessageRow> for Message {
 
 const MESSAGE_COLUMNS: &str =
     "m.id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_name, m.body, m.created_at,
-     m.back_at, m.attachments";
+     m.back_at, m.attachments, m.delivery_status";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct SummaryRow {
@@ -245,15 +255,16 @@ pub(super) async fn append_in(
             customer_id,
             duplicate: true,
             created_ticket: false,
+            queued_jobs: false,
             events: Vec::new(),
         });
     }
 
-    let found: Option<(String, String, String, Option<String>)> =
+    let found: Option<(String, String, String, Option<String>, String)> =
         match (&new.sender, new.conversation_id.as_deref()) {
             (Sender::Shopper { customer_id, .. }, Some(id)) => {
                 sqlx::query_as(
-                    "SELECT id, customer_id, status, assignee_id FROM conversations
+                    "SELECT id, customer_id, status, assignee_id, channel FROM conversations
                  WHERE id = $1 AND customer_id = $2",
                 )
                 .bind(id)
@@ -263,7 +274,7 @@ pub(super) async fn append_in(
             }
             (Sender::Shopper { customer_id, .. }, None) => {
                 sqlx::query_as(
-                    "SELECT id, customer_id, status, assignee_id FROM conversations
+                    "SELECT id, customer_id, status, assignee_id, channel FROM conversations
                  WHERE customer_id = $1 AND channel = 'chat' AND status <> 'closed'",
                 )
                 .bind(customer_id)
@@ -272,7 +283,8 @@ pub(super) async fn append_in(
             }
             (Sender::Agent { .. } | Sender::System { .. }, Some(id)) => {
                 sqlx::query_as(
-                    "SELECT id, customer_id, status, assignee_id FROM conversations WHERE id = $1",
+                    "SELECT id, customer_id, status, assignee_id, channel FROM conversations
+                     WHERE id = $1",
                 )
                 .bind(id)
                 .fetch_optional(&mut *connection)
@@ -283,11 +295,13 @@ pub(super) async fn append_in(
 
     let now = now_ms();
     let mut created_ticket = false;
-    let (conversation_id, customer_id, status, assignee) = match (found, &new.sender) {
-        (Some((_, _, status, _)), _) if status == TicketStatus::Closed.as_str() => {
+    let (conversation_id, customer_id, status, assignee, channel) = match (found, &new.sender) {
+        (Some((_, _, status, _, _)), _) if status == TicketStatus::Closed.as_str() => {
             return Err(AppendError::Closed)
         }
-        (Some((id, customer_id, status, assignee)), _) => (id, customer_id, status, assignee),
+        (Some((id, customer_id, status, assignee, channel)), _) => {
+            (id, customer_id, status, assignee, channel)
+        }
         (None, Sender::Shopper { customer_id, .. }) if new.conversation_id.is_none() => {
             let id = new_id();
             sqlx::query(
@@ -303,10 +317,22 @@ pub(super) async fn append_in(
             // Committed with the ticket, so no new ticket goes unannounced.
             super::jobs::enqueue_in(&mut *connection, NEW_TICKET_JOB, &id, now).await?;
             created_ticket = true;
-            (id, customer_id.clone(), "open".to_owned(), None)
+            (
+                id,
+                customer_id.clone(),
+                "open".to_owned(),
+                None,
+                "chat".to_owned(),
+            )
         }
         (None, _) => return Err(AppendError::NotFound),
     };
+
+    // An agent's reply on an SMS ticket goes out by SMS: not to a profile that opted out.
+    let sends_sms = channel == "sms" && matches!(new.sender, Sender::Agent { .. });
+    if sends_sms && super::sms::opted_out_in(connection, &customer_id).await? {
+        return Err(AppendError::OptedOut);
+    }
 
     // Taking the next seq updates the ticket row first: on PostgreSQL that row lock
     // orders concurrent writers to one conversation, and the status check is redone
@@ -401,6 +427,7 @@ pub(super) async fn append_in(
         created_at: now,
         back_at: new.back_at,
         attachments,
+        delivery_status: sends_sms.then(|| "queued".to_owned()),
     };
     sqlx::query(
         "INSERT INTO messages (id, conversation_id, seq, sender_key, client_id, author_kind,
@@ -425,12 +452,17 @@ pub(super) async fn append_in(
     .execute(&mut *connection)
     .await?;
     super::attachments::link_in(connection, &new.attachments, &message.id).await?;
+    if sends_sms {
+        // Committed with the reply, so no reply is stored without going out.
+        super::sms::queue_send_in(connection, &message.id, now).await?;
+    }
 
     Ok(Appended {
         message,
         customer_id,
         duplicate: false,
         created_ticket,
+        queued_jobs: created_ticket || sends_sms,
         events,
     })
 }

@@ -18,6 +18,7 @@ mod profiles;
 mod search;
 mod settings;
 mod shopify;
+mod sms;
 mod team;
 mod uploads;
 mod widget_session;
