@@ -255,6 +255,7 @@ async fn a_text_becomes_a_live_sms_ticket_and_the_reply_goes_out_by_sms() {
         .send_text(Some(&sms_ticket), "r1", "Yes, we ship to Canada!")
         .await;
     let reply = agent.ack("r1").await;
+    assert_eq!(reply.delivery_status.as_deref(), Some("queued"));
     let out = sent.recv().await.expect("an SMS went out");
     assert_eq!(out.to, "+14155550100");
     assert_eq!(out.from, OUR_NUMBER);
@@ -298,6 +299,8 @@ async fn a_text_becomes_a_live_sms_ticket_and_the_reply_goes_out_by_sms() {
             .as_deref(),
         Some("delivered")
     );
+    let shown = thread(&app, &cookie, &sms_ticket).await.messages;
+    assert_eq!(shown[1].delivery_status.as_deref(), Some("delivered"));
     let forged = status("failed");
     assert_eq!(
         webhook(&app, STATUS_PATH, &forged, Some("bm9wZQ==".into())).await,
