@@ -81,7 +81,7 @@ impl From<AppendError> for PostError {
     fn from(error: AppendError) -> Self {
         match error {
             AppendError::NotFound => PostError::NotFound,
-            AppendError::Attachment | AppendError::OptedOut => {
+            AppendError::Attachment | AppendError::OptedOut | AppendError::TextOnly => {
                 PostError::Invalid(error.to_string())
             }
             AppendError::Closed => PostError::Closed,

@@ -111,6 +111,8 @@ pub enum AppendError {
         "this shopper opted out of SMS (they texted STOP); they can text START to opt back in"
     )]
     OptedOut,
+    #[error("SMS replies are text only: remove the images")]
+    TextOnly,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -330,6 +332,9 @@ pub(super) async fn append_in(
 
     // An agent's reply on an SMS ticket goes out by SMS: not to a profile that opted out.
     let sends_sms = channel == "sms" && matches!(new.sender, Sender::Agent { .. });
+    if sends_sms && !new.attachments.is_empty() {
+        return Err(AppendError::TextOnly);
+    }
     if sends_sms && super::sms::opted_out_in(connection, &customer_id).await? {
         return Err(AppendError::OptedOut);
     }

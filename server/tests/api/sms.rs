@@ -330,6 +330,22 @@ async fn stop_opts_the_profile_out_until_start() {
         unreachable!()
     };
     let ticket = message.conversation_id;
+    // Images cannot go by SMS: said at once, nothing queued.
+    agent
+        .send(&protocol::ClientFrame::Send {
+            conversation_id: Some(ticket.clone()),
+            client_id: "img".into(),
+            body: "Here is a photo".into(),
+            attachments: vec!["someimage".into()],
+        })
+        .await;
+    let refused = agent
+        .next_matching(|f| matches!(f, ServerFrame::Rejected { .. }))
+        .await;
+    assert!(
+        matches!(refused, ServerFrame::Rejected { detail, .. } if detail.contains("text only"))
+    );
+
     assert_eq!(text_in(&app, "SM2", "stop").await, 200);
 
     agent
