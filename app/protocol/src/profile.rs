@@ -20,6 +20,9 @@ pub struct CustomerProfile {
     pub total_spent_minor: i64,
     pub currency: String,
     pub last_order_number: Option<String>,
+    /// When the shopper texted STOP (no SMS goes to them until START).
+    #[serde(default)]
+    pub sms_opted_out_at: Option<i64>,
 }
 
 impl CustomerProfile {
@@ -237,6 +240,7 @@ mod tests {
             total_spent_minor: 18_450,
             currency: "USD".into(),
             last_order_number: Some("#1003".into()),
+            sms_opted_out_at: None,
         }
     }
 

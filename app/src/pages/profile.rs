@@ -57,6 +57,15 @@ pub fn ProfileSidebar(profile: TicketProfile) -> impl IntoView {
                         <dd>{format_money(person.total_spent_minor, &person.currency)}</dd>
                     </div>
                     <Fact label="Last order" value=person.last_order_number.clone() />
+                    {person.phone.is_some().then(|| view! {
+                        <div>
+                            <dt>"SMS"</dt>
+                            {match person.sms_opted_out_at {
+                                Some(at) => view! { <dd class="opted-out">"Opted out (STOP) " <LocalTime at /></dd> }.into_any(),
+                                None => view! { <dd>"Subscribed"</dd> }.into_any(),
+                            }}
+                        </div>
+                    })}
                 </dl>
             </section>
             {(!profile.other_tickets.is_empty()).then(|| view! {

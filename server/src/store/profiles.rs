@@ -87,6 +87,7 @@ struct ProfileRow {
     total_spent_minor: i64,
     currency: String,
     last_order_number: Option<String>,
+    sms_opted_out_at: Option<i64>,
 }
 
 impl From<ProfileRow> for CustomerProfile {
@@ -102,6 +103,7 @@ impl From<ProfileRow> for CustomerProfile {
             total_spent_minor: row.total_spent_minor,
             currency: row.currency,
             last_order_number: row.last_order_number,
+            sms_opted_out_at: row.sms_opted_out_at,
         }
     }
 }
@@ -115,7 +117,7 @@ impl Store {
         let row: Option<ProfileRow> = sqlx::query_as(
             "SELECT id, name, email, phone, location,
                 COALESCE(customer_since, created_at) AS customer_since, orders_count,
-                total_spent_minor, currency, last_order_number
+                total_spent_minor, currency, last_order_number, sms_opted_out_at
              FROM customers WHERE id = $1",
         )
         .bind(customer_id)

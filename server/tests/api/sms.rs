@@ -363,6 +363,17 @@ async fn stop_opts_the_profile_out_until_start() {
         0
     );
     assert!(sent.try_recv().is_err(), "nothing was sent");
+    let sidebar: protocol::profile::TicketProfile = app
+        .call_ok(
+            &cookie,
+            "inbox/profile",
+            serde_json::json!({ "id": ticket }),
+        )
+        .await;
+    assert!(
+        sidebar.profile.sms_opted_out_at.is_some(),
+        "the sidebar shows the opt-out"
+    );
 
     assert_eq!(text_in(&app, "SM3", "START").await, 200);
     agent.send_text(Some(&ticket), "r2", "Welcome back!").await;
