@@ -7,6 +7,10 @@ import { join } from "node:path";
 
 const port = process.env.SHOPDESK_E2E_PORT ?? "3900";
 const demoPort = process.env.SHOPDESK_E2E_DEMO_PORT ?? "3901";
+/** Where the fake SMS provider of sms.spec.ts listens (the server sends replies there). */
+export const smsPort = process.env.SHOPDESK_E2E_SMS_PORT ?? "3902";
+/** The SMS account the server is set up with. */
+export const sms = { account: "ACe2e0000", token: "e2e-sms-auth-token", from: "+15550001111" };
 const server = process.env.SHOPDESK_BIN;
 if (!server) throw new Error("SHOPDESK_BIN must name the server binary (run scripts/test)");
 
@@ -49,6 +53,10 @@ export default defineConfig({
       SHOPDESK_DATA_DIR: mkdtempSync(join(tmpdir(), "shopdesk-e2e-")),
       SHOPDESK_SITE_ROOT: process.env.SHOPDESK_SITE_ROOT ?? "../target/site",
       RUST_LOG: "warn",
+      SHOPDESK_SMS_ACCOUNT_SID: sms.account,
+      SHOPDESK_SMS_AUTH_TOKEN: sms.token,
+      SHOPDESK_SMS_FROM: sms.from,
+      SHOPDESK_SMS_API_BASE: `http://127.0.0.1:${smsPort}`,
     },
   },
 });
