@@ -11,6 +11,8 @@ const demoPort = process.env.SHOPDESK_E2E_DEMO_PORT ?? "3901";
 export const smsPort = process.env.SHOPDESK_E2E_SMS_PORT ?? "3902";
 /** The SMS account the server is set up with. */
 export const sms = { account: "ACe2e0000", token: "e2e-sms-auth-token", from: "+15550001111" };
+/** The Shopify app secret the server verifies webhooks with. */
+export const shopifySecret = "e2e-shopify-webhook-secret";
 const server = process.env.SHOPDESK_BIN;
 if (!server) throw new Error("SHOPDESK_BIN must name the server binary (run scripts/test)");
 
@@ -53,6 +55,7 @@ export default defineConfig({
       SHOPDESK_DATA_DIR: mkdtempSync(join(tmpdir(), "shopdesk-e2e-")),
       SHOPDESK_SITE_ROOT: process.env.SHOPDESK_SITE_ROOT ?? "../target/site",
       RUST_LOG: "warn",
+      SHOPDESK_SHOPIFY_WEBHOOK_SECRET: shopifySecret,
       SHOPDESK_SMS_ACCOUNT_SID: sms.account,
       SHOPDESK_SMS_AUTH_TOKEN: sms.token,
       SHOPDESK_SMS_FROM: sms.from,

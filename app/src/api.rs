@@ -452,6 +452,25 @@ pub async fn load_profile(id: String) -> Result<TicketProfile, ApiError> {
     )
 }
 
+/// An agent's decision about a suggested profile: the same person (`Some(true)`), not
+/// (`Some(false)`), or undo the earlier decision (`None`).
+#[server(endpoint = "inbox/decide_profiles", input = Json)]
+pub async fn decide_profiles(
+    customer_id: String,
+    other_id: String,
+    same_person: Option<bool>,
+) -> Result<(), ApiError> {
+    ssr::respond(
+        async move {
+            let agent = ssr::agent().await?;
+            ssr::backend()?
+                .decide_profiles(&agent, &customer_id, &other_id, same_person)
+                .await
+        }
+        .await,
+    )
+}
+
 /// More of a profile's timeline.
 #[server(endpoint = "inbox/profile_events", input = Json)]
 pub async fn profile_events(
@@ -822,6 +841,13 @@ pub mod ssr {
             agent: &AgentProfile,
             id: &str,
         ) -> Result<TicketProfile, ApiError>;
+        async fn decide_profiles(
+            &self,
+            agent: &AgentProfile,
+            customer_id: &str,
+            other_id: &str,
+            same_person: Option<bool>,
+        ) -> Result<(), ApiError>;
         async fn profile_events(
             &self,
             customer_id: &str,

@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { expect, test, type Page } from "@playwright/test";
-import { sms, smsPort } from "../playwright.config";
+import { shopifySecret, sms, smsPort } from "../playwright.config";
 import { expectAccessible, logInAsOwner, shots, watchErrors } from "./support";
 
 type Sent = { to: string; from: string; body: string };
@@ -81,6 +81,34 @@ test("a text message becomes a live SMS ticket, and the reply goes out by SMS", 
   await expect(thread).toContainText("SMS delivered");
   await expectAccessible(agent);
   await agent.screenshot(shots("helpdesk-sms"));
+
+  // Shopify then sends a customer with the same phone: only a suggestion, until linked.
+  const customer = JSON.stringify({
+    id: 555001, email: "dana@example.com", first_name: "Dana", last_name: "Reyes",
+    phone: "+14155550123", created_at: "2025-03-01T10:00:00Z",
+  });
+  const hmac = createHmac("sha256", shopifySecret).update(customer).digest("base64");
+  const delivered = await agent.request.post(new URL("/api/shopify/webhooks", agent.url()).toString(), {
+    data: customer,
+    headers: {
+      "Content-Type": "application/json", "X-Shopify-Topic": "customers/create",
+      "X-Shopify-Webhook-Id": "e2e-customer-1", "X-Shopify-Hmac-Sha256": hmac,
+    },
+  });
+  expect(delivered.status()).toBe(200);
+  const samePerson = agent.getByRole("region", { name: "Same person?" });
+  await expect(async () => {
+    await agent.reload();
+    await expect(samePerson).toContainText("Dana Reyes", { timeout: 1000 });
+  }).toPass();
+  await expect(samePerson).toContainText("Same phone, not verified");
+  await expectAccessible(agent);
+  await agent.screenshot(shots("helpdesk-same-person"));
+  await samePerson.getByRole("button", { name: "Link profiles" }).click();
+  const linked = agent.getByRole("region", { name: "Linked profiles" });
+  await expect(linked).toContainText("Dana Reyes");
+  await linked.getByRole("button", { name: "Unlink" }).click();
+  await expect(samePerson).toContainText("Dana Reyes");
   expect(errors).toEqual([]);
   provider.server.close();
   await context.close();

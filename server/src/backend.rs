@@ -20,7 +20,8 @@ use crate::{
     settings_api,
     state::AppState,
     store::{
-        Closer, FaqError, LoginError, MacroError, SearchError, StoreError, TeamError, WorkflowError,
+        Closer, FaqError, LoginError, MacroError, SearchError, StoreError, TeamError, Verdict,
+        WorkflowError,
     },
     workflow,
 };
@@ -173,12 +174,58 @@ impl Backend for AppState {
             .profile_events(&customer_id, None)
             .await
             .map_err(internal)?;
+        let linked = self
+            .store
+            .linked_profiles(&customer_id)
+            .await
+            .map_err(internal)?;
+        let suggestions = self
+            .store
+            .profile_suggestions(&customer_id)
+            .await
+            .map_err(internal)?;
         Ok(TicketProfile {
             profile,
+            linked,
+            suggestions,
             other_tickets,
             events,
             store_name: self.settings.current().shop.general.store_name.clone(),
         })
+    }
+
+    async fn decide_profiles(
+        &self,
+        agent: &AgentProfile,
+        customer_id: &str,
+        other_id: &str,
+        same_person: Option<bool>,
+    ) -> Result<(), ApiError> {
+        let decided = match same_person {
+            None => {
+                self.store
+                    .undo_profile_decision(customer_id, other_id)
+                    .await
+                    .map_err(internal)?;
+                true
+            }
+            Some(same) => {
+                let verdict = if same {
+                    Verdict::SamePerson
+                } else {
+                    Verdict::NotTheSame
+                };
+                self.store
+                    .decide_profiles(customer_id, other_id, verdict, &agent.name)
+                    .await
+                    .map_err(internal)?
+            }
+        };
+        if decided {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
+        }
     }
 
     async fn profile_events(

@@ -62,10 +62,34 @@ pub struct ProfileEventsPage {
     pub next: Option<EventCursor>,
 }
 
+/// Another profile, as the sidebar names it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct OtherProfile {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// A profile that may be the same person: it shares an email or a phone (`matched_on`)
+/// that nobody verified belongs to both. Agents link it or dismiss it; never automatic.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct ProfileSuggestion {
+    pub profile: OtherProfile,
+    /// "email" or "phone".
+    pub matched_on: String,
+}
+
 /// Everything the ticket sidebar shows.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct TicketProfile {
     pub profile: CustomerProfile,
+    /// Profiles an agent linked to this one (their tickets and history show here too).
+    #[serde(default)]
+    pub linked: Vec<OtherProfile>,
+    /// Profiles that may be the same person, for an agent to decide.
+    #[serde(default)]
+    pub suggestions: Vec<ProfileSuggestion>,
     /// The profile's other tickets that are not closed (a chat and an SMS at once ...).
     pub other_tickets: Vec<TicketSummary>,
     pub events: ProfileEventsPage,

@@ -3,13 +3,21 @@
 //! newest first, paged.
 
 use leptos::{prelude::*, task::spawn_local};
-use protocol::profile::{format_money, ProfileEvent, TicketProfile};
+use protocol::profile::{format_money, OtherProfile, ProfileEvent, TicketProfile};
 
 use super::{icons::ChannelIcon, settings::LocalTime};
-use crate::{api::profile_events, inbox::Inbox, time::relative};
+use crate::{
+    api::{decide_profiles, profile_events},
+    inbox::Inbox,
+    time::relative,
+};
 
 #[component]
-pub fn ProfileSidebar(profile: TicketProfile) -> impl IntoView {
+pub fn ProfileSidebar(
+    profile: TicketProfile,
+    /// The profile changed here (profiles linked or not): load it again.
+    on_change: Callback<()>,
+) -> impl IntoView {
     let inbox = expect_context::<Inbox>();
     let person = profile.profile.clone();
     let events = RwSignal::new(profile.events.events.clone());
@@ -83,6 +91,7 @@ pub fn ProfileSidebar(profile: TicketProfile) -> impl IntoView {
                     </ul>
                 </section>
             })}
+            <SamePerson profile=profile.clone() on_change />
             <section class="profile-card">
                 <h3>"Activity"</h3>
                 <Show
@@ -149,5 +158,84 @@ fn TimelineItem(event: ProfileEvent) -> impl IntoView {
                 </p>
             </div>
         </li>
+    }
+}
+
+/// Profiles that may be the same person (a shared, unverified email or phone), for the
+/// agent to link or dismiss, and the profiles linked already, with undo.
+#[component]
+fn SamePerson(profile: TicketProfile, on_change: Callback<()>) -> impl IntoView {
+    let customer_id = profile.profile.id.clone();
+    let error = RwSignal::new(false);
+    let decide = move |other_id: String, same_person: Option<bool>| {
+        let customer_id = customer_id.clone();
+        move |_| {
+            let (customer_id, other_id) = (customer_id.clone(), other_id.clone());
+            error.set(false);
+            spawn_local(async move {
+                match decide_profiles(customer_id, other_id, same_person).await {
+                    Ok(()) => on_change.run(()),
+                    Err(_) => error.set(true),
+                }
+            });
+        }
+    };
+    let contact = |other: &OtherProfile| {
+        [
+            Some(other.email.clone()).filter(|e| !e.is_empty()),
+            other.phone.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+    };
+    let suggestions = profile.suggestions.clone();
+    let linked = profile.linked.clone();
+    view! {
+        {(!suggestions.is_empty()).then(|| view! {
+            <section class="profile-card" aria-labelledby="same-person-title">
+                <h3 id="same-person-title">"Same person?"</h3>
+                <ul class="linked-profiles">
+                    {suggestions.into_iter().map(|suggestion| {
+                        let other = suggestion.profile;
+                        view! {
+                            <li>
+                                <p class="profile-name small">{other.name.clone()}</p>
+                                <p class="muted">{contact(&other)}</p>
+                                <p class="hint">{format!("Same {}, not verified: link only if you know it is them.", suggestion.matched_on)}</p>
+                                <div class="row-actions">
+                                    <button type="button" class="secondary small" on:click=decide(other.id.clone(), Some(true))>
+                                        "Link profiles"
+                                    </button>
+                                    <button type="button" class="secondary small" on:click=decide(other.id.clone(), Some(false))>
+                                        "Not the same"
+                                    </button>
+                                </div>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {(!linked.is_empty()).then(|| view! {
+            <section class="profile-card" aria-labelledby="linked-title">
+                <h3 id="linked-title">"Linked profiles"</h3>
+                <ul class="linked-profiles">
+                    {linked.into_iter().map(|other| view! {
+                        <li>
+                            <p class="profile-name small">{other.name.clone()}</p>
+                            <p class="muted">{contact(&other)}</p>
+                            <button type="button" class="secondary small" on:click=decide(other.id.clone(), None)>
+                                "Unlink"
+                            </button>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        <Show when=move || error.get()>
+            <p class="action-error" role="alert">"That did not work. Try again."</p>
+        </Show>
     }
 }

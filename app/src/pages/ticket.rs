@@ -35,6 +35,7 @@ pub fn TicketPage() -> impl IntoView {
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
     let thread = Resource::new(move || id.get(), load_ticket);
     let profile = Resource::new(move || id.get(), load_profile);
+    let profile_resource = profile;
     provide_context(Lightbox(RwSignal::new(None)));
     view! {
         <LightboxDialog />
@@ -55,7 +56,9 @@ pub fn TicketPage() -> impl IntoView {
             <Suspense fallback=|| view! { <aside class="profile"><p class="loading">"Loading profile…"</p></aside> }>
                 {move || Suspend::new(async move {
                     match profile.await {
-                        Ok(profile) => view! { <ProfileSidebar profile /> }.into_any(),
+                        Ok(profile) => view! {
+                            <ProfileSidebar profile on_change=Callback::new(move |()| profile_resource.refetch()) />
+                        }.into_any(),
                         Err(_) => view! {
                             <aside class="profile"><p class="muted">"The shopper's profile could not be loaded."</p></aside>
                         }.into_any(),

@@ -22,6 +22,7 @@ mod customers;
 mod faqs;
 mod hub;
 mod jobs;
+mod links;
 mod macros;
 mod profiles;
 mod search;
@@ -45,6 +46,7 @@ pub use agents::{AgentRecord, LoginError, SESSION_TTL_MS};
 pub use customers::CustomerRecord;
 pub use faqs::FaqError;
 pub use jobs::{Job, JobState};
+pub use links::Verdict;
 pub use macros::MacroError;
 pub use profiles::{
     NewProfileEvent, PlacedOrder, ProfileDetails, ProfileIdentifiers, ProfileLookupError,

@@ -11,6 +11,7 @@ use protocol::{
 };
 
 use super::{
+    links::group_of,
     tickets::{SummaryRow, SUMMARY_SELECT},
     Store, StoreError,
 };
@@ -211,12 +212,13 @@ impl Store {
         customer_id: &str,
         after: Option<&EventCursor>,
     ) -> Result<ProfileEventsPage, StoreError> {
-        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(&format!(
             "SELECT id, metric, summary, occurred_at FROM profile_events
-             WHERE customer_id = $1
+             WHERE customer_id IN ({group})
                AND ($2 = 0 OR occurred_at < $3 OR (occurred_at = $3 AND id < $4))
              ORDER BY occurred_at DESC, id DESC LIMIT $5",
-        )
+            group = group_of("$1")
+        ))
         .bind(customer_id)
         .bind(i64::from(after.is_some()))
         .bind(after.map_or(0, |cursor| cursor.occurred_at))
@@ -253,8 +255,10 @@ impl Store {
         agent_id: &str,
     ) -> Result<Vec<TicketSummary>, StoreError> {
         let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-            "{SUMMARY_SELECT} WHERE c.customer_id = $2 AND c.id <> $3 AND c.status <> 'closed'
-             ORDER BY c.last_activity_at DESC LIMIT 10"
+            "{SUMMARY_SELECT} WHERE c.customer_id IN ({group}) AND c.id <> $3
+               AND c.status <> 'closed'
+             ORDER BY c.last_activity_at DESC LIMIT 10",
+            group = group_of("$2")
         ))
         .bind(agent_id)
         .bind(customer_id)

@@ -164,3 +164,124 @@ async fn admins_manage_macros_and_every_agent_uses_them() {
     assert!(seen.is_empty());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_shared_email_is_only_a_suggestion_until_an_agent_links_the_profiles() {
+    let (app, _database) = spawn_app().await;
+    let cookie = app.owner_cookie().await;
+    // Ana chats on the web; the email platform knows her by email only, and a second
+    // web identity uses the same email (unverified: it proves nothing by itself).
+    let mut ana = app.connected_shopper("7001", "Ana Souza").await;
+    ana.send_text(None, "a1", "Hello").await;
+    let ticket = ana.ack("a1").await.conversation_id;
+    let ana_id = app
+        .store
+        .conversation_customer(&ticket)
+        .await
+        .expect("q")
+        .expect("ana");
+    let mut twin_widget = app.connected_shopper("9009", "A. Souza").await;
+    twin_widget
+        .send_text(None, "t1", "Second account here")
+        .await;
+    let twin_ticket = twin_widget.ack("t1").await.conversation_id;
+    // The same address, written differently.
+    app.store
+        .upsert_customer("7001", "Ana Souza", "ana@example.com")
+        .await
+        .expect("ana");
+    let twin = app
+        .store
+        .upsert_customer("9009", "A. Souza", "ANA@example.com")
+        .await
+        .expect("twin");
+    let email = NewProfileEvent {
+        metric: "Received Email".into(),
+        summary: "Received Email: Spring sale".into(),
+        properties: json!({}),
+        occurred_at: 1_700_000_000_000,
+        source: "test".into(),
+        unique_id: None,
+        order: None,
+    };
+    app.store
+        .record_profile_event(&twin.id, &email)
+        .await
+        .expect("event");
+
+    let sidebar: TicketProfile = app
+        .call_ok(&cookie, "inbox/profile", json!({ "id": ticket }))
+        .await;
+    assert_eq!(sidebar.suggestions.len(), 1);
+    assert_eq!(sidebar.suggestions[0].profile.id, twin.id);
+    assert_eq!(sidebar.suggestions[0].matched_on, "email");
+    assert!(sidebar.linked.is_empty());
+    assert!(
+        sidebar.other_tickets.is_empty(),
+        "nothing shared before an agent decides"
+    );
+    assert!(sidebar.events.events.is_empty());
+
+    // Linked: each side shows the other's tickets and history.
+    let decide = |same: Option<bool>| json!({ "customer_id": ana_id, "other_id": twin.id, "same_person": same });
+    let _: () = app
+        .call_ok(&cookie, "inbox/decide_profiles", decide(Some(true)))
+        .await;
+    let sidebar: TicketProfile = app
+        .call_ok(&cookie, "inbox/profile", json!({ "id": ticket }))
+        .await;
+    assert!(sidebar.suggestions.is_empty());
+    assert_eq!(sidebar.linked[0].id, twin.id);
+    assert_eq!(sidebar.other_tickets[0].id, twin_ticket);
+    assert_eq!(
+        sidebar.events.events[0].summary,
+        "Received Email: Spring sale"
+    );
+    let theirs: TicketProfile = app
+        .call_ok(&cookie, "inbox/profile", json!({ "id": twin_ticket }))
+        .await;
+    assert_eq!(theirs.linked[0].id, ana_id);
+    // Each shopper still reaches only their own conversation.
+    ana.send(&protocol::ClientFrame::Resume {
+        conversation_id: twin_ticket.clone(),
+        after_seq: 0,
+    })
+    .await;
+    let answer = ana
+        .next_matching(|frame| {
+            matches!(frame, protocol::ServerFrame::ResumeRefused { .. })
+                || matches!(frame, protocol::ServerFrame::Message { message }
+                    if message.conversation_id == twin_ticket)
+        })
+        .await;
+    assert!(matches!(
+        answer,
+        protocol::ServerFrame::ResumeRefused { .. }
+    ));
+
+    // Undo, then "not the same person": the suggestion stays away.
+    let _: () = app
+        .call_ok(&cookie, "inbox/decide_profiles", decide(None))
+        .await;
+    let sidebar: TicketProfile = app
+        .call_ok(&cookie, "inbox/profile", json!({ "id": ticket }))
+        .await;
+    assert!(sidebar.linked.is_empty() && sidebar.other_tickets.is_empty());
+    assert_eq!(sidebar.suggestions.len(), 1);
+    let _: () = app
+        .call_ok(&cookie, "inbox/decide_profiles", decide(Some(false)))
+        .await;
+    let sidebar: TicketProfile = app
+        .call_ok(&cookie, "inbox/profile", json!({ "id": ticket }))
+        .await;
+    assert!(sidebar.suggestions.is_empty() && sidebar.linked.is_empty());
+    // Unknown profiles: 404, nothing recorded.
+    let unknown = json!({ "customer_id": ana_id, "other_id": "nope", "same_person": true });
+    assert_eq!(
+        app.call(&cookie, "inbox/decide_profiles", unknown)
+            .await
+            .status(),
+        404
+    );
+    app.stop().await;
+}
