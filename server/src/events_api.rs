@@ -5,7 +5,7 @@
 use axum::{
     body::Bytes,
     extract::State,
-    http::{header, HeaderMap, StatusCode},
+    http::{HeaderMap, StatusCode},
     Json,
 };
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::{
     error::ApiError,
+    identity,
     ids::now_ms,
     state::AppState,
     store::{NewProfileEvent, ProfileIdentifiers, ProfileLookupError},
@@ -65,14 +66,10 @@ pub async fn record_event(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<EventRecorded>), ApiError> {
-    let secret = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .ok_or(ApiError::Unauthorized)?;
+    let secret = identity::bearer_token(&headers).ok_or(ApiError::Unauthorized)?;
     state
         .store
-        .api_key_for_secret(secret.trim())
+        .api_key_for_secret(secret)
         .await?
         .ok_or(ApiError::Unauthorized)?;
     let request: EventRequest =

@@ -1,5 +1,6 @@
-//! Shopper identity verification: the store's theme signs the logged-in customer's id
-//! with the shop's identity secret (HMAC-SHA256, hex), and we check that signature.
+//! Who is calling: the store's theme signs the logged-in customer's id with the shop's
+//! identity secret (HMAC-SHA256, hex), and we check that signature; API callers (the
+//! widget, the events API) send a bearer token.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -22,6 +23,15 @@ pub fn verify(secret: &str, customer_id: &str, signature: &str) -> bool {
     let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
     mac.update(customer_id.as_bytes());
     mac.verify_slice(&expected).is_ok()
+}
+
+/// The token of an `Authorization: Bearer <token>` header, if there is one.
+pub fn bearer_token(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
 }
 
 #[cfg(test)]

@@ -127,11 +127,7 @@ pub async fn bearer_shopper(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<CustomerRecord, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .ok_or(ApiError::Unauthorized)?;
+    let token = identity::bearer_token(headers).ok_or(ApiError::Unauthorized)?;
     state
         .store
         .customer_for_widget_token(token)
