@@ -77,9 +77,20 @@ optimise_wasm() {
     --enable-reference-types --enable-multivalue --enable-sign-ext "$1" -o "$1"
 }
 
+# Cargo keeps every incremental session of our own crates: tens of GB after a few days
+# of builds here. Sessions untouched for two days go (dependencies stay compiled).
+prune_build_cache() {
+  local dir
+  for dir in "$CARGO_TARGET_DIR"/*/incremental "$CARGO_TARGET_DIR"/*/*/incremental; do
+    [ -d "$dir" ] || continue
+    find "$dir" -mindepth 2 -maxdepth 2 -type d -mtime +2 -exec rm -rf {} + 2>/dev/null || true
+  done
+}
+
 # Builds both front-ends into $SITE: the helpdesk hydrate bundle (pkg/) and the widget
 # (widget/widget.js loader + widget/pkg/ bundle).
 build_frontends() {
+  prune_build_cache
   ensure_wasm_tools
   local started
   started=$(now)
