@@ -195,68 +195,25 @@ impl Store {
         &self,
         expression: &str,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        match self.backend {
+        let sql = match self.backend {
             // FTS5 walks its index newest rowid first and stops at the limit.
-            Backend::Sqlite => Ok(sqlx::query_as(
+            Backend::Sqlite => {
                 "SELECT m.conversation_id, m.body
                  FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1
                        ORDER BY rowid DESC LIMIT $2) AS hits
-                 JOIN messages m ON m.rowid = hits.rowid",
-            )
+                 JOIN messages m ON m.rowid = hits.rowid"
+            }
+            Backend::Postgres => {
+                "SELECT m.conversation_id, m.body FROM messages m
+                 WHERE m.search_vector @@ to_tsquery('simple', $1)
+                 ORDER BY m.created_at DESC LIMIT $2"
+            }
+        };
+        Ok(sqlx::query_as(sql)
             .bind(expression)
             .bind(MESSAGE_SAMPLE)
             .fetch_all(&self.reader)
-            .await?),
-            Backend::Postgres => self.matching_messages_pg(expression).await,
-        }
-    }
-
-    /// PostgreSQL's planner guesses how common a term is, and a wrong guess costs a
-    /// second: reading the newest-first index for a rare term (an order number, a name)
-    /// walks every message. So count first, cheaply, through the GIN index: a term with
-    /// few matches is fetched through that index and sorted; a common one is read newest
-    /// first and stops after the sample. Both paths are bounded whatever the guess.
-    async fn matching_messages_pg(
-        &self,
-        expression: &str,
-    ) -> Result<Vec<(String, String)>, StoreError> {
-        const FEW: i64 = 5_000;
-        let mut tx = self.reader.begin().await?;
-        // Never a full scan; first the GIN index alone.
-        for setting in [
-            "SET LOCAL enable_seqscan = off",
-            "SET LOCAL enable_indexscan = off",
-        ] {
-            sqlx::query(setting).execute(&mut *tx).await?;
-        }
-        let (matches,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM messages
-                 WHERE search_vector @@ to_tsquery('simple', $1) LIMIT $2) AS sampled",
-        )
-        .bind(expression)
-        .bind(FEW)
-        .fetch_one(&mut *tx)
-        .await?;
-        if matches >= FEW {
-            // Common: newest first by `messages_by_time`, stopping after the sample.
-            for setting in [
-                "SET LOCAL enable_indexscan = on",
-                "SET LOCAL enable_bitmapscan = off",
-            ] {
-                sqlx::query(setting).execute(&mut *tx).await?;
-            }
-        }
-        let rows = sqlx::query_as(
-            "SELECT m.conversation_id, m.body FROM messages m
-             WHERE m.search_vector @@ to_tsquery('simple', $1)
-             ORDER BY m.created_at DESC LIMIT $2",
-        )
-        .bind(expression)
-        .bind(MESSAGE_SAMPLE)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(rows)
+            .await?)
     }
 
     /// Tickets (newest first, a few per shopper) of shoppers whose name or email matches.
