@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::{
     error::ApiError,
     identity,
-    ids::now_ms,
+    ids::{now_ms, rfc3339_ms},
     state::AppState,
     store::{NewProfileEvent, ProfileIdentifiers, ProfileLookupError},
 };
@@ -231,12 +231,6 @@ fn default_summary(metric: &str, properties: &Value) -> String {
                 format!("{metric}: {detail}")
             },
         )
-}
-
-fn rfc3339_ms(text: &str) -> Option<i64> {
-    let at =
-        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
-    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
 }
 
 #[cfg(test)]

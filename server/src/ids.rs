@@ -11,6 +11,14 @@ pub fn now_ms() -> i64 {
     i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
 }
 
+/// An RFC 3339 time ("2026-11-27T10:00:00-05:00", as Shopify and API callers send) in
+/// epoch milliseconds; `None` when it is not one.
+pub fn rfc3339_ms(text: &str) -> Option<i64> {
+    let at =
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
 /// A new row id: the time in hex first (so ids sort by creation), then 80 random bits.
 pub fn new_id() -> String {
     let mut random = [0u8; 10];
@@ -44,6 +52,16 @@ pub fn constant_time_eq(given: &str, expected: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_times_are_read_with_their_offset() {
+        assert_eq!(rfc3339_ms("1970-01-01T00:00:01Z"), Some(1_000));
+        assert_eq!(
+            rfc3339_ms("2026-11-27T10:00:00-05:00"),
+            rfc3339_ms("2026-11-27T15:00:00Z")
+        );
+        assert_eq!(rfc3339_ms("yesterday"), None);
+    }
 
     #[test]
     fn ids_are_unique_and_sort_by_time() {

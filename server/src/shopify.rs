@@ -18,9 +18,12 @@ use sha2::Sha256;
 
 use crate::{
     error::ApiError,
+    ids::rfc3339_ms,
     state::AppState,
-    store::{NewProfileEvent, PlacedOrder, ProfileDetails, ShopifyDelivery, Store, StoreError},
-    widget_api::fallback_name,
+    store::{
+        fallback_name, NewProfileEvent, PlacedOrder, ProfileDetails, ShopifyDelivery, Store,
+        StoreError,
+    },
 };
 
 /// The topics we subscribe to; others are acknowledged and dropped.
@@ -145,7 +148,7 @@ pub async fn process(store: &Store, delivery: &ShopifyDelivery) -> Result<String
             let Some(customer) = &order.customer else {
                 return skipped("a guest order (no customer)".into());
             };
-            let Some(at) = epoch_ms(&order.created_at) else {
+            let Some(at) = rfc3339_ms(&order.created_at) else {
                 return skipped(format!("bad created_at {:?}", order.created_at));
             };
             let profile = upsert_customer(store, customer).await?;
@@ -224,17 +227,10 @@ async fn upsert_customer(store: &Store, customer: &Customer) -> Result<String, S
             .clone()
             .filter(|phone| !phone.trim().is_empty()),
         location,
-        customer_since: customer.created_at.as_deref().and_then(epoch_ms),
+        customer_since: customer.created_at.as_deref().and_then(rfc3339_ms),
     };
     store.update_profile_details(&record.id, &details).await?;
     Ok(record.id)
-}
-
-/// An RFC 3339 time ("2026-11-27T10:00:00-05:00") as epoch milliseconds.
-fn epoch_ms(text: &str) -> Option<i64> {
-    let at =
-        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
-    i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
 }
 
 /// A decimal amount ("84.00") in minor units of `currency` (8400), without floats.
@@ -296,15 +292,5 @@ mod tests {
         assert_eq!(minor_units("3.001", "USD"), None);
         assert_eq!(minor_units("abc", "USD"), None);
         assert_eq!(minor_units("", "USD"), None);
-    }
-
-    #[test]
-    fn shopify_times_are_read_with_their_offset() {
-        assert_eq!(epoch_ms("1970-01-01T00:00:01Z"), Some(1_000));
-        assert_eq!(
-            epoch_ms("2026-11-27T10:00:00-05:00"),
-            epoch_ms("2026-11-27T15:00:00Z")
-        );
-        assert_eq!(epoch_ms("yesterday"), None);
     }
 }

@@ -14,7 +14,13 @@ use protocol::{
     ConversationView, Shopper, WidgetSession, WidgetSessionRequest,
 };
 
-use crate::{error::ApiError, identity, ids::now_ms, state::AppState, store::CustomerRecord};
+use crate::{
+    error::ApiError,
+    identity,
+    ids::now_ms,
+    state::AppState,
+    store::{fallback_name, CustomerRecord},
+};
 
 const MAX_CUSTOMER_ID: usize = 64;
 const MAX_NAME: usize = 100;
@@ -176,15 +182,6 @@ pub async fn list_orders(
     Ok((PRIVATE, Json(orders)))
 }
 
-/// A name for a customer the theme sent without one: the email's local part, or "Shopper".
-pub(crate) fn fallback_name(email: &str) -> String {
-    email
-        .split_once('@')
-        .map(|(local, _)| local.to_owned())
-        .filter(|local| !local.is_empty())
-        .unwrap_or_else(|| "Shopper".to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,11 +199,5 @@ mod tests {
                 .as_deref(),
             Some("Ana")
         );
-    }
-
-    #[test]
-    fn nameless_customers_get_a_readable_name() {
-        assert_eq!(fallback_name("ana@example.com"), "ana");
-        assert_eq!(fallback_name(""), "Shopper");
     }
 }

@@ -15,6 +15,15 @@ pub struct CustomerRecord {
     pub email: String,
 }
 
+/// A name for a customer sent without one: the email's local part, or "Shopper".
+pub fn fallback_name(email: &str) -> String {
+    email
+        .split_once('@')
+        .map(|(local, _)| local.to_owned())
+        .filter(|local| !local.is_empty())
+        .unwrap_or_else(|| "Shopper".to_owned())
+}
+
 impl Store {
     /// The customer with the store's `external_id`, created or refreshed with the
     /// name and email the theme sent (the theme is the source of truth for them).
@@ -39,6 +48,33 @@ impl Store {
         .bind(now)
         .fetch_one(&self.writer)
         .await?)
+    }
+
+    /// The id of the profile keyed `external_id` (`email:…`, `phone:…` for people the
+    /// store has no customer id for), created with these details when there is none.
+    pub(super) async fn keyed_profile(
+        &self,
+        external_id: &str,
+        name: &str,
+        email: &str,
+        phone: Option<&str>,
+    ) -> Result<String, StoreError> {
+        let now = now_ms();
+        let (id,): (String,) = sqlx::query_as(
+            "INSERT INTO customers (id, external_id, name, email, phone, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)
+             ON CONFLICT (external_id) DO UPDATE SET updated_at = excluded.updated_at
+             RETURNING id",
+        )
+        .bind(new_id())
+        .bind(external_id)
+        .bind(name)
+        .bind(email)
+        .bind(phone)
+        .bind(now)
+        .fetch_one(&self.writer)
+        .await?;
+        Ok(id)
     }
 
     /// A new widget token for the customer.
@@ -90,7 +126,14 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use super::fallback_name;
     use crate::store::test_support::temp_store;
+
+    #[test]
+    fn nameless_customers_get_a_readable_name() {
+        assert_eq!(fallback_name("ana@example.com"), "ana");
+        assert_eq!(fallback_name(""), "Shopper");
+    }
 
     #[tokio::test]
     async fn upsert_keeps_one_customer_per_store_id_and_refreshes_details() {

@@ -43,7 +43,7 @@ use sqlx::{
 };
 
 pub use agents::{AgentRecord, LoginError, SESSION_TTL_MS};
-pub use customers::CustomerRecord;
+pub use customers::{fallback_name, CustomerRecord};
 pub use faqs::FaqError;
 pub use jobs::{Job, JobState};
 pub use links::Verdict;

@@ -433,21 +433,9 @@ impl Store {
                 let name = ids
                     .name
                     .clone()
-                    .unwrap_or_else(|| crate::widget_api::fallback_name(&email));
-                let (id,): (String,) = sqlx::query_as(
-                    "INSERT INTO customers (id, external_id, name, email, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $5)
-                     ON CONFLICT (external_id) DO UPDATE SET updated_at = excluded.updated_at
-                     RETURNING id",
-                )
-                .bind(new_id())
-                .bind(&external_id)
-                .bind(&name)
-                .bind(&email)
-                .bind(now)
-                .fetch_one(&self.writer)
-                .await?;
-                id
+                    .unwrap_or_else(|| super::fallback_name(&email));
+                self.keyed_profile(&external_id, &name, &email, ids.phone.as_deref())
+                    .await?
             }
         };
         // What the profile lacks, the sender may fill; nothing it has is overwritten.

@@ -71,20 +71,8 @@ impl Store {
         if let [(id,)] = found.as_slice() {
             return Ok(id.clone());
         }
-        let now = now_ms();
-        let (id,): (String,) = sqlx::query_as(
-            "INSERT INTO customers (id, external_id, name, email, phone, created_at, updated_at)
-             VALUES ($1, $2, $3, '', $3, $4, $4)
-             ON CONFLICT (external_id) DO UPDATE SET updated_at = excluded.updated_at
-             RETURNING id",
-        )
-        .bind(new_id())
-        .bind(format!("phone:{phone}"))
-        .bind(phone)
-        .bind(now)
-        .fetch_one(&self.writer)
-        .await?;
-        Ok(id)
+        self.keyed_profile(&format!("phone:{phone}"), phone, "", Some(phone))
+            .await
     }
 
     /// The profile's open SMS ticket, opened (and announced by the new-ticket job) when
