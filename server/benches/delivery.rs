@@ -402,16 +402,30 @@ impl Target {
                     .expect("token"),
             );
         }
+        // Every chat is connected before the clock starts: the figure is live traffic
+        // on 1,000 open chats, not a thousand handshakes racing the first messages.
+        let mut connecting = Vec::with_capacity(shoppers);
+        for token in tokens {
+            connecting.push(tokio::spawn(async move {
+                let url = format!("ws://127.0.0.1:{port}/ws/widget?token={token}");
+                let (socket, _) = tokio_tungstenite::connect_async(url)
+                    .await
+                    .expect("shopper connects");
+                socket
+            }));
+        }
+        let mut sockets = Vec::with_capacity(shoppers);
+        for connection in connecting {
+            sockets.push(connection.await.expect("connect task"));
+        }
         let started = Instant::now();
         let mut senders = Vec::new();
-        for (shopper, token) in tokens.into_iter().enumerate() {
+        for (shopper, mut socket) in sockets.into_iter().enumerate() {
             let sent_at = Arc::clone(&sent_at);
             // Paced chats start spread over one interval, as live traffic would.
             let offset = pace.map(|pace| pace.mul_f64(shopper as f64 / shoppers as f64));
             let label = label.to_owned();
             senders.push(tokio::spawn(async move {
-                let url = format!("ws://127.0.0.1:{port}/ws/widget?token={token}");
-                let (mut socket, _) = tokio_tungstenite::connect_async(url).await.expect("shopper connects");
                 if let Some(offset) = offset {
                     tokio::time::sleep(offset).await;
                 }

@@ -149,16 +149,20 @@ impl Store {
     /// Connects to the PostgreSQL database at `url` and migrates it.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let pool = AnyPoolOptions::new()
-            .max_connections(16)
-            .acquire_timeout(Duration::from_secs(10))
-            .connect_with(quiet(url)?)
-            .await?;
-        POSTGRES_MIGRATIONS.run(&pool).await?;
+        // Two pools, as on SQLite: a storm of reads (a thousand widgets reconnecting
+        // after a deploy) must not make messages wait for a connection to be stored.
+        let pool = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(Duration::from_secs(10))
+        };
+        let writer = pool(8).connect_with(quiet(url)?).await?;
+        POSTGRES_MIGRATIONS.run(&writer).await?;
+        let reader = pool(16).connect_with(quiet(url)?).await?;
         Ok(Store {
             backend: Backend::Postgres,
-            writer: pool.clone(),
-            reader: pool,
+            writer,
+            reader,
             group_commit: None,
         })
     }
@@ -205,7 +209,10 @@ impl Store {
                 ("writer", self.writer.size(), self.writer.num_idle()),
                 ("reader", self.reader.size(), self.reader.num_idle()),
             ],
-            Backend::Postgres => vec![("shared", self.writer.size(), self.writer.num_idle())],
+            Backend::Postgres => vec![
+                ("writer", self.writer.size(), self.writer.num_idle()),
+                ("reader", self.reader.size(), self.reader.num_idle()),
+            ],
         }
     }
 
