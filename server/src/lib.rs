@@ -8,6 +8,7 @@
 #![recursion_limit = "512"]
 
 pub mod agent_auth;
+pub mod ai;
 pub mod assets;
 pub mod backend;
 pub mod chat;

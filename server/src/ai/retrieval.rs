@@ -1,0 +1,233 @@
+//! Ranked retrieval over the knowledge: BM25 over passages (a passage's heading counts
+//! twice), and a confidence that says how much of the question the best passage
+//! covers. The index lives in memory: a store's knowledge is a few thousand passages
+//! at most, and ranking in process gives the same answers, scores and thresholds on
+//! SQLite and PostgreSQL, whose full-text rankings differ.
+
+use std::collections::HashMap;
+
+use super::{
+    knowledge::{Knowledge, Passage, Source},
+    text::{index_terms, query_terms},
+};
+
+/// BM25's usual constants.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// A heading word counts as this many body words.
+const HEADING_WEIGHT: f64 = 2.0;
+
+struct IndexedPassage {
+    /// Term → weighted frequency.
+    terms: HashMap<String, f64>,
+    length: f64,
+}
+
+pub struct Index {
+    knowledge: Knowledge,
+    passages: Vec<IndexedPassage>,
+    /// Term → number of passages holding it.
+    document_frequency: HashMap<String, usize>,
+    average_length: f64,
+}
+
+/// The best passage for a question and how sure we are of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Hit<'a> {
+    pub passage: &'a Passage,
+    pub source: &'a Source,
+    pub score: f64,
+    /// Share of the question's meaning (its words the knowledge uses, by IDF) the
+    /// passage covers, 0..=1.
+    pub coverage: f64,
+    /// Share of the question's words the knowledge never uses ("kayaks" in a shop
+    /// without them), 0..=1: the same for every passage.
+    pub unknown: f64,
+}
+
+impl Index {
+    pub fn new(knowledge: Knowledge) -> Self {
+        let mut document_frequency: HashMap<String, usize> = HashMap::new();
+        let passages: Vec<IndexedPassage> = knowledge
+            .passages
+            .iter()
+            .map(|passage| {
+                let mut terms: HashMap<String, f64> = HashMap::new();
+                let mut length = 0.0;
+                for term in index_terms(&passage.heading) {
+                    *terms.entry(term).or_default() += HEADING_WEIGHT;
+                    length += HEADING_WEIGHT;
+                }
+                for term in index_terms(&passage.text) {
+                    *terms.entry(term).or_default() += 1.0;
+                    length += 1.0;
+                }
+                for term in terms.keys() {
+                    *document_frequency.entry(term.clone()).or_default() += 1;
+                }
+                IndexedPassage { terms, length }
+            })
+            .collect();
+        let average_length = if passages.is_empty() {
+            1.0
+        } else {
+            passages.iter().map(|passage| passage.length).sum::<f64>() / passages.len() as f64
+        };
+        Index {
+            knowledge,
+            passages,
+            document_frequency,
+            average_length,
+        }
+    }
+
+    pub fn knowledge(&self) -> &Knowledge {
+        &self.knowledge
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.passages.is_empty()
+    }
+
+    /// Rarer terms say more; a term the knowledge never uses says the most (and,
+    /// unmatched, lowers the coverage of every passage: "kayaks" in a shop without them).
+    fn idf(&self, term: &str) -> f64 {
+        let count = self.passages.len() as f64;
+        let holding = self.document_frequency.get(term).copied().unwrap_or(0) as f64;
+        (1.0 + (count - holding + 0.5) / (holding + 0.5)).ln()
+    }
+
+    /// The passages that answer `question` best, best first (at most `limit`).
+    pub fn search(&self, question: &str, limit: usize) -> Vec<Hit<'_>> {
+        let terms = query_terms(question);
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        // Each of the shopper's words weighs its own term's IDF; its expansions may
+        // stand in for it, for part of that weight. Words the knowledge never uses
+        // (nor any expansion of them) are counted apart: an unknown detail ("for my
+        // birthday") must not sink an answer, but a question mostly about things the
+        // store never mentions is not answerable.
+        let words = terms
+            .iter()
+            .map(|term| term.word)
+            .max()
+            .map_or(0, |last| last + 1);
+        let mut word_weight = vec![0.0_f64; words];
+        let mut known = vec![false; words];
+        for term in &terms {
+            if term.weight >= 1.0 {
+                word_weight[term.word] = word_weight[term.word].max(self.idf(&term.term));
+            }
+            known[term.word] |= self.document_frequency.contains_key(&term.term);
+        }
+        let total_weight: f64 = word_weight
+            .iter()
+            .zip(&known)
+            .filter(|(_, known)| **known)
+            .map(|(weight, _)| weight)
+            .sum();
+        let unknown = known.iter().filter(|known| !**known).count() as f64 / words.max(1) as f64;
+
+        // Each distinct term scores once, at the most any word gives it.
+        let mut scored: Vec<(&str, f64)> = Vec::new();
+        for term in &terms {
+            match scored.iter_mut().find(|(known, _)| *known == term.term) {
+                Some((_, weight)) => *weight = weight.max(term.weight),
+                None => scored.push((&term.term, term.weight)),
+            }
+        }
+
+        let mut hits: Vec<Hit<'_>> = Vec::new();
+        for (position, passage) in self.passages.iter().enumerate() {
+            let mut score = 0.0;
+            let mut covered = vec![0.0_f64; words];
+            for (term, weight) in &scored {
+                let Some(&frequency) = passage.terms.get(*term) else {
+                    continue;
+                };
+                let idf = self.idf(term);
+                let norm = K1 * (1.0 - B + B * passage.length / self.average_length);
+                score += weight * idf * frequency * (K1 + 1.0) / (frequency + norm);
+            }
+            for term in &terms {
+                if passage.terms.contains_key(&term.term) {
+                    covered[term.word] = covered[term.word].max(term.weight);
+                }
+            }
+            if score <= 0.0 {
+                continue;
+            }
+            let coverage = if total_weight > 0.0 {
+                covered
+                    .iter()
+                    .zip(&word_weight)
+                    .map(|(share, weight)| share * weight)
+                    .sum::<f64>()
+                    / total_weight
+            } else {
+                0.0
+            };
+            let passage = &self.knowledge.passages[position];
+            hits.push(Hit {
+                passage,
+                source: self.knowledge.source_of(passage),
+                score,
+                coverage,
+                unknown,
+            });
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.source.id.cmp(&b.source.id))
+        });
+        hits.truncate(limit);
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> Index {
+        let mut knowledge = Knowledge::default();
+        knowledge.add_faq(
+            "faq-canada",
+            "Do you ship to Canada?",
+            "Yes, in 4 to 8 business days.",
+        );
+        knowledge.add_article(
+            "article-returns",
+            "Returns policy",
+            "Return window: return unworn items within 60 days.\n\nRefunds: five days after we receive your return.",
+        );
+        Index::new(knowledge)
+    }
+
+    #[test]
+    fn the_passage_sharing_the_questions_rare_words_ranks_first() {
+        let index = index();
+        let hits = index.search("within how many days must unworn items come back?", 3);
+        assert_eq!(hits[0].source.id, "article-returns");
+        assert!(hits[0].passage.text.starts_with("Return window"));
+        let canada = index.search("shipping to canada", 1);
+        assert_eq!(canada[0].source.id, "faq-canada");
+        assert!(canada[0].coverage > 0.99, "{}", canada[0].coverage);
+    }
+
+    #[test]
+    fn words_the_knowledge_never_uses_lower_the_coverage() {
+        let index = index();
+        let hits = index.search("do you ship kayaks to canada", 1);
+        assert_eq!(hits[0].source.id, "faq-canada");
+        assert!(hits[0].coverage > 0.99, "{}", hits[0].coverage);
+        assert!(
+            (hits[0].unknown - 1.0 / 3.0).abs() < 1e-9,
+            "{}",
+            hits[0].unknown
+        );
+        assert!(index.search("bonjour", 1).is_empty());
+    }
+}
