@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use sqlx::Executor;
+
 use protocol::{
     search::{search_terms, snippet, text_score, SearchHit, MAX_QUERY_CHARS},
     TicketSummary,
@@ -23,6 +25,16 @@ use super::{
 
 /// Matching messages ranked per query (the most recent ones).
 const MESSAGE_SAMPLE: i64 = 300;
+/// The newest messages PostgreSQL reads first to see how common a term is.
+const RECENT_WINDOW: i64 = 5_000;
+/// Matches among them from which a term counts as common.
+const COMMON_IN_WINDOW: i64 = 20;
+/// For this transaction only: indexes are read as bitmaps (GIN first), never walked in
+/// order or replaced by a table scan. Each run is planned for its own parameters: a
+/// prepared statement's generic plan, made once for any term, is what walked a million
+/// rows for a rare one.
+const BITMAP_PLANS_ONLY: &str = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;
+     SET LOCAL plan_cache_mode = force_custom_plan";
 /// Matching shoppers considered per query.
 const CUSTOMER_SAMPLE: i64 = 50;
 /// Results returned.
@@ -195,25 +207,77 @@ impl Store {
         &self,
         expression: &str,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let sql = match self.backend {
-            // FTS5 walks its index newest rowid first and stops at the limit.
-            Backend::Sqlite => {
-                "SELECT m.conversation_id, m.body
-                 FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1
-                       ORDER BY rowid DESC LIMIT $2) AS hits
-                 JOIN messages m ON m.rowid = hits.rowid"
-            }
-            Backend::Postgres => {
-                "SELECT m.conversation_id, m.body FROM messages m
+        if self.backend == Backend::Postgres {
+            return self.matching_messages_pg(expression).await;
+        }
+        // FTS5 walks its index newest rowid first and stops at the limit.
+        Ok(sqlx::query_as(
+            "SELECT m.conversation_id, m.body
+             FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH $1
+                   ORDER BY rowid DESC LIMIT $2) AS hits
+             JOIN messages m ON m.rowid = hits.rowid",
+        )
+        .bind(expression)
+        .bind(MESSAGE_SAMPLE)
+        .fetch_all(&self.reader)
+        .await?)
+    }
+
+    /// PostgreSQL cannot estimate how many messages a prefix (`shopper12:*`) matches;
+    /// guessing "many", it walked the time index through all million messages for a
+    /// rare one (400 ms), while the GIN index answers a rare term in a fraction of a
+    /// millisecond but a common one slowly (it reads every match, then sorts them).
+    /// So the query measures instead of guessing: it first reads the newest
+    /// [`RECENT_WINDOW`] messages, which gives a common term's matches outright and a
+    /// sample of how common the term is; then a term seen often there is walked
+    /// newest-first, and a term seen rarely is looked up in the GIN index.
+    async fn matching_messages_pg(
+        &self,
+        expression: &str,
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let recent: Vec<(String, String)> = sqlx::query_as(
+            "SELECT conversation_id, body
+             FROM (SELECT conversation_id, body, search_vector FROM messages
+                   ORDER BY created_at DESC LIMIT $2) AS recent
+             WHERE search_vector @@ to_tsquery('simple', $1) LIMIT $3",
+        )
+        .bind(expression)
+        .bind(RECENT_WINDOW)
+        .bind(MESSAGE_SAMPLE)
+        .fetch_all(&self.reader)
+        .await?;
+        let seen = recent.len() as i64;
+        if seen >= MESSAGE_SAMPLE {
+            return Ok(recent);
+        }
+        // Two statements (the comments differ), so neither reuses a plan made for the other.
+        let (plans, sql) = if seen >= COMMON_IN_WINDOW {
+            // About one message in RECENT_WINDOW / COMMON_IN_WINDOW or more matches:
+            // the newest-first walk meets enough of them soon.
+            (
+                "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off;
+                 SET LOCAL plan_cache_mode = force_custom_plan",
+                "SELECT /* newest first */ m.conversation_id, m.body FROM messages m
                  WHERE m.search_vector @@ to_tsquery('simple', $1)
-                 ORDER BY m.created_at DESC LIMIT $2"
-            }
+                 ORDER BY m.created_at DESC LIMIT $2",
+            )
+        } else {
+            (
+                BITMAP_PLANS_ONLY,
+                "SELECT /* through GIN */ m.conversation_id, m.body FROM messages m
+                 WHERE m.search_vector @@ to_tsquery('simple', $1)
+                 ORDER BY m.created_at DESC LIMIT $2",
+            )
         };
-        Ok(sqlx::query_as(sql)
+        let mut tx = self.reader.begin().await?;
+        tx.execute(plans).await?;
+        let rows = sqlx::query_as(sql)
             .bind(expression)
             .bind(MESSAGE_SAMPLE)
-            .fetch_all(&self.reader)
-            .await?)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(rows)
     }
 
     /// Tickets (newest first, a few per shopper) of shoppers whose name or email matches.
@@ -222,24 +286,35 @@ impl Store {
         expression: &str,
     ) -> Result<Vec<String>, StoreError> {
         let customers = match self.backend {
-            Backend::Sqlite => "SELECT cu.id FROM customers_fts
+            Backend::Sqlite => {
+                "SELECT cu.id FROM customers_fts
                  JOIN customers cu ON cu.rowid = customers_fts.rowid
                  WHERE customers_fts MATCH $1 LIMIT $2"
-                .to_owned(),
-            Backend::Postgres => "SELECT cu.id FROM customers cu
+            }
+            Backend::Postgres => {
+                "SELECT cu.id FROM customers cu
                  WHERE cu.search_vector @@ to_tsquery('simple', $1) LIMIT $2"
-                .to_owned(),
+            }
         };
-        let rows: Vec<(String,)> = sqlx::query_as(&format!(
+        let sql = format!(
             "SELECT c.id FROM conversations c
              WHERE c.customer_id IN ({customers})
              ORDER BY c.last_activity_at DESC LIMIT $3"
-        ))
-        .bind(expression)
-        .bind(CUSTOMER_SAMPLE)
-        .bind(SEARCH_RESULTS as i64 * 2)
-        .fetch_all(&self.reader)
-        .await?;
+        );
+        let query = sqlx::query_as(&sql)
+            .bind(expression)
+            .bind(CUSTOMER_SAMPLE)
+            .bind(SEARCH_RESULTS as i64 * 2);
+        let rows: Vec<(String,)> = if self.backend == Backend::Postgres {
+            // As for messages: a rare email prefix guessed common read every customer.
+            let mut tx = self.reader.begin().await?;
+            tx.execute(BITMAP_PLANS_ONLY).await?;
+            let rows = query.fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            rows
+        } else {
+            query.fetch_all(&self.reader).await?
+        };
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 
