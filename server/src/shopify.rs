@@ -21,18 +21,22 @@ use crate::{
     ids::rfc3339_ms,
     state::AppState,
     store::{
-        fallback_name, NewProfileEvent, PlacedOrder, ProfileDetails, ShopifyDelivery, Store,
-        StoreError,
+        fallback_name, KnowledgeError, NewProfileEvent, PlacedOrder, ProfileDetails,
+        ShopifyDelivery, Store, StoreError,
     },
 };
 
-/// The topics we subscribe to; others are acknowledged and dropped.
-pub const TOPICS: [&str; 5] = [
+/// The topics we subscribe to; others are acknowledged and dropped. Products feed the
+/// AI agent's knowledge.
+pub const TOPICS: [&str; 8] = [
     "orders/create",
     "orders/fulfilled",
     "orders/cancelled",
     "customers/create",
     "customers/update",
+    "products/create",
+    "products/update",
+    "products/delete",
 ];
 
 /// Whether `signature` (the `X-Shopify-Hmac-Sha256` header) signs `body` with `secret`.
@@ -178,6 +182,32 @@ pub async fn process(store: &Store, delivery: &ShopifyDelivery) -> Result<String
             } else {
                 "already recorded".to_owned()
             })
+        }
+        "products/create" | "products/update" => {
+            let product = match serde_json::from_str::<serde_json::Value>(&delivery.body) {
+                Ok(product) => product,
+                Err(error) => return skipped(error.to_string()),
+            };
+            match store.import_products(std::slice::from_ref(&product)).await {
+                Ok(1) => Ok("product stored".to_owned()),
+                Ok(_) => Ok("an older version of the product; kept the stored one".to_owned()),
+                Err(KnowledgeError::Store(error)) => Err(error),
+                Err(problem) => skipped(problem.to_string()),
+            }
+        }
+        "products/delete" => {
+            #[derive(Deserialize)]
+            struct Deleted {
+                id: i64,
+            }
+            match serde_json::from_str::<Deleted>(&delivery.body) {
+                Ok(Deleted { id }) => Ok(if store.delete_product(id).await? {
+                    format!("product {id} deleted")
+                } else {
+                    format!("product {id} was not stored")
+                }),
+                Err(error) => skipped(error.to_string()),
+            }
         }
         other => skipped(format!("topic {other:?}")),
     }

@@ -17,6 +17,9 @@ pub const MAX_ORIGINS: usize = 20;
 pub const MAX_FAQ_QUESTION_CHARS: usize = 200;
 pub const MAX_FAQ_ANSWER_CHARS: usize = 2000;
 pub const MAX_FAQS: usize = 50;
+pub const MAX_ARTICLES: usize = 200;
+pub const MAX_ARTICLE_TITLE_CHARS: usize = 120;
+pub const MAX_ARTICLE_BODY_CHARS: usize = 20_000;
 
 /// Who sees the Chat tab.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -653,4 +656,24 @@ mod tests {
             "answer"
         );
     }
+}
+
+/// A knowledge article the AI agent answers from (shipping, returns, sizing ...).
+/// Paragraphs (blank-line separated) are what it quotes, so each should be about one
+/// thing; a lead-in ("Return shipping: ...") helps it find the right one.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct KnowledgeArticle {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub published: bool,
+    pub updated_at: i64,
+}
+
+/// What the merchant edits of an article.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct KnowledgeArticleInput {
+    pub title: String,
+    pub body: String,
+    pub published: bool,
 }

@@ -22,6 +22,7 @@ mod customers;
 mod faqs;
 mod hub;
 mod jobs;
+mod knowledge;
 mod links;
 mod macros;
 mod profiles;
@@ -46,6 +47,7 @@ pub use agents::{AgentRecord, LoginError, SESSION_TTL_MS};
 pub use customers::{fallback_name, CustomerRecord};
 pub use faqs::FaqError;
 pub use jobs::{Job, JobState};
+pub use knowledge::{parse_product, KnowledgeError, MAX_PRODUCTS};
 pub use links::Verdict;
 pub use macros::MacroError;
 pub use profiles::{

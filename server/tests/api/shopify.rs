@@ -220,7 +220,14 @@ async fn unsigned_tampered_and_unknown_deliveries_change_nothing() {
     // A topic we do not use is acknowledged and dropped; a missing delivery id is refused.
     let other = r#"{"id":5}"#;
     assert_eq!(
-        deliver(&app, "products/update", "w-5", other, Some(&sign(other))).await,
+        deliver(
+            &app,
+            "inventory_levels/update",
+            "w-5",
+            other,
+            Some(&sign(other))
+        )
+        .await,
         200
     );
     assert_eq!(
@@ -240,5 +247,71 @@ async fn unsigned_tampered_and_unknown_deliveries_change_nothing() {
         .await
         .expect("query")
         .is_none());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn product_webhooks_keep_the_ai_agents_catalogue_current() {
+    let (app, _database) = spawn_app().await;
+    let product = |title: &str, updated_at: &str| {
+        json!({
+            "id": 632910392,
+            "title": title,
+            "handle": "summit-down-puffer",
+            "body_html": "<p>Warmth you can stuff in a pocket.</p><ul><li>Fill: 800-fill-power down</li></ul>",
+            "product_type": "Jackets",
+            "tags": "down, winter",
+            "updated_at": updated_at,
+            "variants": [{ "title": "M / Black", "price": "279.00" }],
+            "options": [{ "name": "Size", "values": ["S", "M"] }]
+        })
+        .to_string()
+    };
+    let titles = |app: &TestApp| {
+        let store = app.store.clone();
+        async move {
+            store
+                .knowledge()
+                .await
+                .expect("knowledge")
+                .sources
+                .into_iter()
+                .map(|source| (source.id, source.title))
+                .collect::<Vec<_>>()
+        }
+    };
+
+    let created = product("Summit Down Puffer", "2026-11-20T10:00:00-05:00");
+    let stale = product("Summit Puffer (old name)", "2026-11-01T10:00:00-05:00");
+    for (topic, id, body) in [
+        ("products/create", "p-1", &created),
+        // Shopify's deliveries can arrive out of order: an older update is ignored.
+        ("products/update", "p-2", &stale),
+    ] {
+        assert_eq!(deliver(&app, topic, id, body, Some(&sign(body))).await, 200);
+    }
+    processed(&app).await;
+    assert_eq!(
+        titles(&app).await,
+        vec![(
+            "product-summit-down-puffer".to_owned(),
+            "Summit Down Puffer".to_owned()
+        )]
+    );
+
+    let deleted = r#"{"id":632910392}"#;
+    assert_eq!(
+        deliver(
+            &app,
+            "products/delete",
+            "p-3",
+            deleted,
+            Some(&sign(deleted))
+        )
+        .await,
+        200
+    );
+    processed(&app).await;
+    assert!(titles(&app).await.is_empty());
     app.stop().await;
 }
