@@ -12,7 +12,8 @@ use protocol::{
     profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
     search::SearchHit,
     settings::{
-        BusinessHours, Faq, FaqInput, FieldError, GeneralSettings, Role, Team, WebChatSettings,
+        AiKnowledgeSummary, AiTrial, BusinessHours, Faq, FaqInput, FieldError, GeneralSettings,
+        KnowledgeArticle, KnowledgeArticleInput, Role, Team, WebChatSettings,
     },
     TicketThread,
 };
@@ -627,6 +628,77 @@ pub async fn reorder_faqs(ids: Vec<String>) -> Result<(), ApiError> {
     )
 }
 
+#[server(endpoint = "settings/ai_knowledge", input = Json)]
+pub async fn ai_knowledge() -> Result<AiKnowledgeSummary, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::agent().await?;
+            ssr::backend()?.ai_knowledge().await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "settings/create_article", input = Json)]
+pub async fn create_article(input: KnowledgeArticleInput) -> Result<KnowledgeArticle, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.create_article(input).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "settings/update_article", input = Json)]
+pub async fn update_article(
+    id: String,
+    input: KnowledgeArticleInput,
+) -> Result<KnowledgeArticle, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.update_article(&id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "settings/delete_article", input = Json)]
+pub async fn delete_article(id: String) -> Result<(), ApiError> {
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.delete_article(&id).await
+        }
+        .await,
+    )
+}
+
+/// Imports a Shopify `products.json` export (its text); returns how many products changed.
+#[server(endpoint = "settings/import_products", input = Json)]
+pub async fn import_products(json: String) -> Result<usize, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.import_products(&json).await
+        }
+        .await,
+    )
+}
+
+/// What the AI agent would answer to `question`, from the knowledge as it is now.
+#[server(endpoint = "settings/try_ai", input = Json)]
+pub async fn try_ai(question: String) -> Result<AiTrial, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::agent().await?;
+            ssr::backend()?.try_ai(&question).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "settings/business_hours", input = Json)]
 pub async fn get_business_hours() -> Result<HoursPage, ApiError> {
     ssr::respond(
@@ -800,7 +872,10 @@ pub mod ssr {
         inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
         profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
         search::SearchHit,
-        settings::{BusinessHours, Faq, FaqInput, GeneralSettings, Role, Team, WebChatSettings},
+        settings::{
+            AiKnowledgeSummary, AiTrial, BusinessHours, Faq, FaqInput, GeneralSettings,
+            KnowledgeArticle, KnowledgeArticleInput, Role, Team, WebChatSettings,
+        },
         TicketThread,
     };
 
@@ -892,6 +967,19 @@ pub mod ssr {
         async fn update_faq(&self, id: &str, input: FaqInput) -> Result<(), ApiError>;
         async fn delete_faq(&self, id: &str) -> Result<(), ApiError>;
         async fn reorder_faqs(&self, ids: Vec<String>) -> Result<(), ApiError>;
+        async fn ai_knowledge(&self) -> Result<AiKnowledgeSummary, ApiError>;
+        async fn create_article(
+            &self,
+            input: KnowledgeArticleInput,
+        ) -> Result<KnowledgeArticle, ApiError>;
+        async fn update_article(
+            &self,
+            id: &str,
+            input: KnowledgeArticleInput,
+        ) -> Result<KnowledgeArticle, ApiError>;
+        async fn delete_article(&self, id: &str) -> Result<(), ApiError>;
+        async fn import_products(&self, json: &str) -> Result<usize, ApiError>;
+        async fn try_ai(&self, question: &str) -> Result<AiTrial, ApiError>;
         async fn hours_page(&self) -> Result<HoursPage, ApiError>;
         /// Validates too: time zones and schedules need the server's zone database.
         async fn save_hours(&self, hours: BusinessHours) -> Result<HoursPage, ApiError>;

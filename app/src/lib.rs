@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("web-chat") view=pages::WebChatSettingsPage />
                     <Route path=path!("general") view=pages::GeneralSettingsPage />
                     <Route path=path!("faqs") view=pages::FaqsSettings />
+                    <Route path=path!("ai-agent") view=pages::AiAgentSettings />
                     <Route path=path!("hours") view=pages::HoursSettings />
                     <Route path=path!("macros") view=pages::MacrosSettings />
                     <Route path=path!("api-keys") view=pages::ApiKeysSettings />

@@ -11,17 +11,20 @@ use protocol::{
     inbox::{InboxPage, InboxView, PageCursor, ViewCounts},
     profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
     search::SearchHit,
-    settings::{BusinessHours, Faq, FaqInput, GeneralSettings, Role, Team, WebChatSettings},
+    settings::{
+        AiKnowledgeSummary, AiTrial, BusinessHours, Faq, FaqInput, GeneralSettings,
+        KnowledgeArticle, KnowledgeArticleInput, Role, Team, WebChatSettings,
+    },
     TicketThread,
 };
 
 use crate::{
     agent_auth::session_cookie,
-    settings_api,
+    ai_settings, settings_api,
     state::AppState,
     store::{
-        Closer, FaqError, LoginError, MacroError, SearchError, StoreError, TeamError, Verdict,
-        WorkflowError,
+        Closer, FaqError, KnowledgeError, LoginError, MacroError, SearchError, StoreError,
+        TeamError, Verdict, WorkflowError,
     },
     workflow,
 };
@@ -49,6 +52,16 @@ impl From<FaqError> for ApiError {
             FaqError::NotFound => ApiError::NotFound,
             FaqError::TooMany => ApiError::Invalid(error.to_string()),
             FaqError::Store(error) => internal(error),
+        }
+    }
+}
+
+impl From<KnowledgeError> for ApiError {
+    fn from(error: KnowledgeError) -> Self {
+        match error {
+            KnowledgeError::NotFound => ApiError::NotFound,
+            KnowledgeError::Invalid(problem) => ApiError::Invalid(problem),
+            KnowledgeError::Store(error) => internal(error),
         }
     }
 }
@@ -399,6 +412,39 @@ impl Backend for AppState {
         self.store.reorder_faqs(&ids).await?;
         self.fanout.settings_changed().await;
         Ok(())
+    }
+
+    async fn ai_knowledge(&self) -> Result<AiKnowledgeSummary, ApiError> {
+        ai_settings::knowledge_summary(&self.store)
+            .await
+            .map_err(internal)
+    }
+
+    async fn create_article(
+        &self,
+        input: KnowledgeArticleInput,
+    ) -> Result<KnowledgeArticle, ApiError> {
+        Ok(self.store.create_knowledge_article(&input).await?)
+    }
+
+    async fn update_article(
+        &self,
+        id: &str,
+        input: KnowledgeArticleInput,
+    ) -> Result<KnowledgeArticle, ApiError> {
+        Ok(self.store.update_knowledge_article(id, &input).await?)
+    }
+
+    async fn delete_article(&self, id: &str) -> Result<(), ApiError> {
+        Ok(self.store.delete_knowledge_article(id).await?)
+    }
+
+    async fn import_products(&self, json: &str) -> Result<usize, ApiError> {
+        ai_settings::import_products(&self.store, json).await
+    }
+
+    async fn try_ai(&self, question: &str) -> Result<AiTrial, ApiError> {
+        ai_settings::try_question(&self.store, question).await
     }
 
     async fn hours_page(&self) -> Result<HoursPage, ApiError> {

@@ -9,6 +9,7 @@
 
 pub mod agent_auth;
 pub mod ai;
+pub mod ai_settings;
 pub mod assets;
 pub mod backend;
 pub mod chat;

@@ -677,3 +677,31 @@ pub struct KnowledgeArticleInput {
     pub body: String,
     pub published: bool,
 }
+
+/// Settings → AI agent: what it answers from.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AiKnowledgeSummary {
+    pub faqs_published: usize,
+    pub articles: Vec<KnowledgeArticle>,
+    pub products: i64,
+    /// When products last arrived (an import or a Shopify webhook), epoch ms.
+    pub products_updated_at: Option<i64>,
+}
+
+/// What the AI agent would do with a question, for the merchant trying it in Settings.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub enum AiTrial {
+    Answer {
+        /// Shown to shoppers as "From: …".
+        source_title: String,
+        text: String,
+        /// How much of the question the passage covers.
+        coverage_percent: u8,
+    },
+    Handoff {
+        reason: String,
+    },
+}
+
+/// The largest products.json the Settings page imports at once.
+pub const MAX_PRODUCTS_IMPORT_BYTES: usize = 2 * 1024 * 1024;

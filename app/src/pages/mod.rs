@@ -18,8 +18,9 @@ pub use auth::{LoginPage, SetupPage};
 pub use inbox::{InboxLayout, NoTicketSelected};
 pub use invite::InvitePage;
 pub use settings::{
-    ApiKeysSettings, FaqsSettings, GeneralSettingsPage, HoursSettings, MacrosSettings,
-    NotificationsSettings, SettingsIndex, SettingsLayout, TeamSettings, WebChatSettingsPage,
+    AiAgentSettings, ApiKeysSettings, FaqsSettings, GeneralSettingsPage, HoursSettings,
+    MacrosSettings, NotificationsSettings, SettingsIndex, SettingsLayout, TeamSettings,
+    WebChatSettingsPage,
 };
 pub use ticket::TicketPage;
 

@@ -6,6 +6,7 @@
 //! the same page with its inputs disabled. Forms post JSON through `Action`s (not
 //! `ActionForm`), so a failed save keeps what the merchant typed.
 
+mod ai_agent;
 mod api_keys;
 mod faqs;
 mod general;
@@ -15,6 +16,7 @@ mod notifications;
 mod team;
 mod web_chat;
 
+pub use ai_agent::AiAgentSettings;
 pub use api_keys::ApiKeysSettings;
 pub use faqs::FaqsSettings;
 pub use general::GeneralSettingsPage;
@@ -77,6 +79,7 @@ pub fn SettingsLayout() -> impl IntoView {
                 <A href="/settings/web-chat">"Web Chat"</A>
                 <A href="/settings/general">"General"</A>
                 <A href="/settings/faqs">"FAQs"</A>
+                <A href="/settings/ai-agent">"AI agent"</A>
                 <A href="/settings/hours">"Business hours"</A>
                 <A href="/settings/macros">"Macros"</A>
                 <A href="/settings/team">"Team"</A>
