@@ -315,6 +315,8 @@ const SYNONYM_GROUPS: &[&[&str]] = &[
     &["size", "fit", "sizing", "measure", "measurement"],
     &["big", "large", "small", "tight", "loose", "fit"],
     &["long", "length"],
+    // "How long does it take?" asks for a time.
+    &["long", "days", "time", "hours", "weeks"],
     &[
         "warranty",
         "guarantee",

@@ -563,3 +563,116 @@ async fn business_hours_are_validated_with_field_errors() {
         .any(|zone| zone == "America/Sao_Paulo"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_ai_agents_knowledge_is_changed_by_owners_and_admins_and_tried_by_anyone_on_the_team() {
+    let (app, _database) = spawn_app().await;
+    let owner = app.owner_cookie().await;
+    let agent = app
+        .invited_cookie(&owner, "ivy@shop.example", "agent")
+        .await;
+    let article = json!({ "input": {
+        "title": "Shipping policy",
+        "body": "Shipping to Canada: orders arrive in 4 to 8 business days; shipping costs CA$12.95.",
+        "published": true
+    } });
+    let products = json!({ "json": json!({ "products": [{
+        "id": 7001, "title": "Canyon Bottle", "handle": "canyon-bottle",
+        "body_html": "<p>Keeps water cold for 24 hours.</p>",
+        "variants": [{ "title": "Default Title", "price": "34.00" }]
+    }] }).to_string() });
+    for (endpoint, body) in [
+        ("settings/create_article", article.clone()),
+        ("settings/import_products", products.clone()),
+        ("settings/delete_article", json!({ "id": "missing" })),
+    ] {
+        let error: Value = app
+            .call(&agent, endpoint, body)
+            .await
+            .json()
+            .await
+            .expect("error json");
+        assert_eq!(error, json!("Forbidden"), "{endpoint}");
+    }
+    let empty: Value = app
+        .call_ok(&agent, "settings/ai_knowledge", json!({}))
+        .await;
+    assert_eq!(
+        (empty["articles"].clone(), empty["products"].clone()),
+        (json!([]), json!(0))
+    );
+
+    // Bad input is refused with a reason and stores nothing.
+    for (endpoint, body, reason) in [
+        (
+            "settings/import_products",
+            json!({ "json": "{\"orders\": []}" }),
+            "not a Shopify products export",
+        ),
+        (
+            "settings/import_products",
+            json!({ "json": "not json" }),
+            "not a JSON file",
+        ),
+        (
+            "settings/create_article",
+            json!({ "input": { "title": "", "body": "x", "published": true } }),
+            "needs a title",
+        ),
+    ] {
+        let error = app
+            .call(&owner, endpoint, body)
+            .await
+            .text()
+            .await
+            .expect("body");
+        assert!(error.contains(reason), "{endpoint}: {error}");
+    }
+
+    let _: Value = app
+        .call_ok(&owner, "settings/create_article", article)
+        .await;
+    let changed: usize = app
+        .call_ok(&owner, "settings/import_products", products)
+        .await;
+    assert_eq!(changed, 1);
+    let summary: Value = app
+        .call_ok(&agent, "settings/ai_knowledge", json!({}))
+        .await;
+    assert_eq!(summary["products"], json!(1));
+    assert_eq!(summary["articles"][0]["title"], json!("Shipping policy"));
+
+    // Any agent may try questions against it.
+    let answer: Value = app
+        .call_ok(
+            &agent,
+            "settings/try_ai",
+            json!({ "question": "how long does shipping to canada take?" }),
+        )
+        .await;
+    assert_eq!(
+        answer["Answer"]["source_title"],
+        json!("Shipping policy"),
+        "{answer}"
+    );
+    let bottle: Value = app
+        .call_ok(
+            &agent,
+            "settings/try_ai",
+            json!({ "question": "does the canyon bottle keep water cold?" }),
+        )
+        .await;
+    assert_eq!(bottle["Answer"]["source_title"], json!("Canyon Bottle"));
+    let handoff: Value = app
+        .call_ok(
+            &agent,
+            "settings/try_ai",
+            json!({ "question": "I want to talk to a person" }),
+        )
+        .await;
+    assert_eq!(
+        handoff["Handoff"]["reason"],
+        json!("The shopper asks for a person.")
+    );
+    app.stop().await;
+}
