@@ -1,6 +1,7 @@
 // An admin gives the AI agent its knowledge in Settings → AI agent (an article and a
 // Shopify products export) and tries shoppers' questions: a known one gets a cited
-// answer, an order of the shopper's own goes to the team. Runs on the shared server.
+// answer, an order of the shopper's own goes to the team. Runs after chat.spec.ts (which
+// creates the owner) on the same server.
 import { expect, test } from "@playwright/test";
 import { expectAccessible, logInAsOwner, shots, watchErrors } from "./support";
 
