@@ -19,6 +19,14 @@ pub fn rfc3339_ms(text: &str) -> Option<i64> {
     i64::try_from(at.unix_timestamp_nanos() / 1_000_000).ok()
 }
 
+/// Epoch milliseconds as RFC 3339 in UTC ("2026-11-27T15:00:00Z"), for other services'
+/// APIs.
+pub fn rfc3339(at_ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(at_ms)
+        .map(|at| at.round(jiff::Unit::Second).unwrap_or(at).to_string())
+        .unwrap_or_default()
+}
+
 /// A new row id: the time in hex first (so ids sort by creation), then 80 random bits.
 pub fn new_id() -> String {
     let mut random = [0u8; 10];

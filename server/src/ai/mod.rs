@@ -5,6 +5,8 @@
 //! thresholds are set to keep those rare; `benches/ai.rs` measures both on a labelled
 //! evaluation set, part of which is kept out of tuning.
 
+pub mod generator;
+pub mod handoff;
 pub mod intent;
 pub mod knowledge;
 pub mod retrieval;
