@@ -6,12 +6,17 @@ use protocol::settings::{AiKnowledgeSummary, AiTrial, MAX_PRODUCTS_IMPORT_BYTES}
 use serde_json::Value;
 
 use crate::{
-    ai::{Answerer, Decision, HandoffReason},
+    ai::{generator::Grounding, Answerer, Decision, HandoffReason},
     backend::internal,
+    state::AppState,
     store::{Store, StoreError},
 };
 
-pub async fn knowledge_summary(store: &Store) -> Result<AiKnowledgeSummary, StoreError> {
+/// Passages the model is given to write from.
+const GROUNDING_PASSAGES: usize = 3;
+
+pub async fn knowledge_summary(state: &AppState) -> Result<AiKnowledgeSummary, StoreError> {
+    let store = &state.store;
     let faqs_published = store
         .faqs()
         .await?
@@ -24,6 +29,11 @@ pub async fn knowledge_summary(store: &Store) -> Result<AiKnowledgeSummary, Stor
         articles: store.knowledge_articles().await?,
         products,
         products_updated_at,
+        model: state
+            .web
+            .ai_generator
+            .as_ref()
+            .map(|generator| generator.model().to_owned()),
     })
 }
 
@@ -54,7 +64,7 @@ pub async fn import_products(store: &Store, json: &str) -> Result<usize, ApiErro
     Ok(store.import_products(products).await?)
 }
 
-pub async fn try_question(store: &Store, question: &str) -> Result<AiTrial, ApiError> {
+pub async fn try_question(state: &AppState, question: &str) -> Result<AiTrial, ApiError> {
     let question = question.trim();
     if question.is_empty() {
         return Err(ApiError::Invalid(
@@ -66,17 +76,54 @@ pub async fn try_question(store: &Store, question: &str) -> Result<AiTrial, ApiE
             "Keep the question under 500 characters.".into(),
         ));
     }
-    let answerer = Answerer::new(store.knowledge().await.map_err(internal)?);
-    Ok(match answerer.decide(question) {
-        Decision::Answer(hit) => AiTrial::Answer {
+    let answerer = Answerer::new(state.store.knowledge().await.map_err(internal)?);
+    let hit = match answerer.decide(question) {
+        Decision::Answer(hit) => hit,
+        Decision::Handoff(reason) => {
+            return Ok(AiTrial::Handoff {
+                reason: handoff_reason(reason).to_owned(),
+            })
+        }
+    };
+    let coverage_percent = (hit.coverage * 100.0).round().clamp(0.0, 100.0) as u8;
+    let quoted = AiTrial::Answer {
+        source_title: hit.source.title.clone(),
+        text: hit.passage.text.clone(),
+        coverage_percent,
+        written_by: None,
+    };
+    let Some(generator) = &state.web.ai_generator else {
+        return Ok(quoted);
+    };
+    // Retrieval decided there is an answer; the model words it from the best passages.
+    let hits = answerer.index().search(question, GROUNDING_PASSAGES);
+    let grounding: Vec<Grounding<'_>> = hits
+        .iter()
+        .map(|hit| Grounding {
+            title: &hit.source.title,
+            text: &hit.passage.text,
+        })
+        .collect();
+    let store_name = state.settings.current().shop.general.store_name.clone();
+    match generator
+        .answer(&state.web.http, &store_name, question, &grounding)
+        .await
+    {
+        Ok(Some(text)) => Ok(AiTrial::Answer {
             source_title: hit.source.title.clone(),
-            text: hit.passage.text.clone(),
-            coverage_percent: (hit.coverage * 100.0).round().clamp(0.0, 100.0) as u8,
-        },
-        Decision::Handoff(reason) => AiTrial::Handoff {
-            reason: handoff_reason(reason).to_owned(),
-        },
-    })
+            text,
+            coverage_percent,
+            written_by: Some(generator.model().to_owned()),
+        }),
+        Ok(None) => Ok(AiTrial::Handoff {
+            reason: "The model found no answer in the passages, so it would not guess.".into(),
+        }),
+        Err(error) => {
+            // The shopper would still get the passage itself.
+            tracing::warn!(error = %error, "the AI model failed; quoting the passage");
+            Ok(quoted)
+        }
+    }
 }
 
 /// Why the agent passes a shopper to a person, as the merchant reads it.

@@ -415,9 +415,7 @@ impl Backend for AppState {
     }
 
     async fn ai_knowledge(&self) -> Result<AiKnowledgeSummary, ApiError> {
-        ai_settings::knowledge_summary(&self.store)
-            .await
-            .map_err(internal)
+        ai_settings::knowledge_summary(self).await.map_err(internal)
     }
 
     async fn create_article(
@@ -444,7 +442,7 @@ impl Backend for AppState {
     }
 
     async fn try_ai(&self, question: &str) -> Result<AiTrial, ApiError> {
-        ai_settings::try_question(&self.store, question).await
+        ai_settings::try_question(self, question).await
     }
 
     async fn hours_page(&self) -> Result<HoursPage, ApiError> {

@@ -29,6 +29,10 @@ impl fmt::Debug for Secret {
 pub enum ConfigError {
     #[error("SMS needs SHOPDESK_SMS_ACCOUNT_SID, SHOPDESK_SMS_AUTH_TOKEN and SHOPDESK_SMS_FROM together")]
     PartialSms,
+    #[error("the AI model needs SHOPDESK_AI_URL, SHOPDESK_AI_MODEL and SHOPDESK_AI_KEY together")]
+    PartialAiModel,
+    #[error("SHOPDESK_AI_URL must be an http(s) URL, such as https://api.openai.com/v1")]
+    BadAiUrl,
     #[error("{name} must be a socket address like 127.0.0.1:3000, got {value:?}")]
     BadAddress { name: &'static str, value: String },
     #[error("{name} must be an http(s) origin like https://shop.example, got {value:?}")]
@@ -73,6 +77,17 @@ pub struct Config {
     pub shopify_webhook_secret: Option<Secret>,
     /// The SMS provider account; none: no SMS channel.
     pub sms: Option<SmsConfig>,
+    /// A model that writes the AI agent's answers; none: it quotes passages.
+    pub ai_model: Option<AiModelConfig>,
+}
+
+/// An OpenAI-compatible chat-completions endpoint for the AI agent's answers.
+#[derive(Debug, Clone)]
+pub struct AiModelConfig {
+    /// The API's base URL, e.g. `https://api.openai.com/v1`.
+    pub url: String,
+    pub model: String,
+    pub api_key: Secret,
 }
 
 /// An SMS provider account with a Twilio-style REST API and webhooks.
@@ -105,6 +120,7 @@ impl Config {
             smtp_from: None,
             shopify_webhook_secret: None,
             sms: None,
+            ai_model: None,
         }
     }
 
@@ -184,6 +200,24 @@ impl Config {
             (None, None, None) => None,
             _ => return Err(ConfigError::PartialSms),
         };
+        config.ai_model = match (
+            get("SHOPDESK_AI_URL"),
+            get("SHOPDESK_AI_MODEL"),
+            get("SHOPDESK_AI_KEY"),
+        ) {
+            (Some(url), Some(model), Some(api_key)) => {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    return Err(ConfigError::BadAiUrl);
+                }
+                Some(AiModelConfig {
+                    url,
+                    model,
+                    api_key: Secret::new(api_key),
+                })
+            }
+            (None, None, None) => None,
+            _ => return Err(ConfigError::PartialAiModel),
+        };
         if let Some(value) = get("SHOPDESK_STORE_NAME") {
             config.store_name = value;
         }
@@ -234,6 +268,41 @@ mod tests {
             (name == "SHOPDESK_ALLOWED_ORIGINS").then(|| "shop.example/path".to_owned())
         });
         assert!(matches!(error, Err(ConfigError::BadOrigin { .. })));
+    }
+
+    #[test]
+    fn the_ai_model_is_set_up_whole_or_not_at_all() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| (*value).to_owned())
+            }
+        };
+        let config = Config::from_lookup(env(&[
+            ("SHOPDESK_AI_URL", "https://api.openai.com/v1"),
+            ("SHOPDESK_AI_MODEL", "gpt-4o-mini"),
+            ("SHOPDESK_AI_KEY", "sk-test"),
+        ]))
+        .expect("complete");
+        let model = config.ai_model.expect("model");
+        assert_eq!(
+            (model.url.as_str(), model.model.as_str()),
+            ("https://api.openai.com/v1", "gpt-4o-mini")
+        );
+        assert!(matches!(
+            Config::from_lookup(env(&[("SHOPDESK_AI_MODEL", "gpt-4o-mini")])),
+            Err(ConfigError::PartialAiModel)
+        ));
+        assert!(matches!(
+            Config::from_lookup(env(&[
+                ("SHOPDESK_AI_URL", "api.openai.com"),
+                ("SHOPDESK_AI_MODEL", "m"),
+                ("SHOPDESK_AI_KEY", "k"),
+            ])),
+            Err(ConfigError::BadAiUrl)
+        ));
     }
 
     #[test]

@@ -18,7 +18,9 @@ use tokio::{net::TcpListener, sync::watch};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
-    agent_auth, assets,
+    agent_auth,
+    ai::generator::Generator,
+    assets,
     config::{parse_origin, Config, Secret},
     demo::{self, DemoState},
     events_api,
@@ -124,6 +126,14 @@ impl Application {
             identity_secret_configured: config.identity_secret.is_some(),
             shopify_webhook_secret: config.shopify_webhook_secret.clone(),
             sms: config.sms.clone(),
+            ai_generator: config
+                .ai_model
+                .as_ref()
+                .map(|model| Generator::new(&model.url, &model.model, model.api_key.clone())),
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(20))
+                .build()
+                .unwrap_or_default(),
             public_url,
             allowed_origins,
         };

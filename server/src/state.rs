@@ -40,6 +40,10 @@ pub struct WebSettings {
     pub shopify_webhook_secret: Option<Secret>,
     /// The SMS provider account (its auth token signs the SMS webhooks).
     pub sms: Option<crate::config::SmsConfig>,
+    /// Writes the AI agent's answers when a model is configured.
+    pub ai_generator: Option<crate::ai::generator::Generator>,
+    /// For calls to other services (the AI model).
+    pub http: reqwest::Client,
 }
 
 impl WebSettings {

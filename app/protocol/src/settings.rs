@@ -686,6 +686,8 @@ pub struct AiKnowledgeSummary {
     pub products: i64,
     /// When products last arrived (an import or a Shopify webhook), epoch ms.
     pub products_updated_at: Option<i64>,
+    /// The model that writes answers (`SHOPDESK_AI_MODEL`); none: passages are quoted.
+    pub model: Option<String>,
 }
 
 /// What the AI agent would do with a question, for the merchant trying it in Settings.
@@ -697,6 +699,8 @@ pub enum AiTrial {
         text: String,
         /// How much of the question the passage covers.
         coverage_percent: u8,
+        /// The model that wrote `text` from the passages; none: `text` is the passage.
+        written_by: Option<String>,
     },
     Handoff {
         reason: String,

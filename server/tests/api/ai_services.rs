@@ -315,3 +315,106 @@ async fn the_generator_answers_from_the_passages_or_says_it_cannot() {
         None
     );
 }
+
+/// A server whose AI agent writes answers with the model at `url`, and knows one article.
+async fn app_with_model(
+    url: &str,
+) -> (
+    crate::helpers::TestApp,
+    crate::helpers::TestDatabase,
+    String,
+) {
+    let database = crate::helpers::test_database().await;
+    let url = url.to_owned();
+    let app = crate::helpers::spawn_app_with(&database, move |config| {
+        config.ai_model = Some(server::config::AiModelConfig {
+            url,
+            model: "small-model".into(),
+            api_key: Secret::new("sk-9"),
+        });
+    })
+    .await;
+    let owner = app.owner_cookie().await;
+    let _: Value = app
+        .call_ok(
+            &owner,
+            "settings/create_article",
+            json!({ "input": {
+                "title": "Shipping policy",
+                "body": "Shipping to Canada: orders arrive in 4 to 8 business days.",
+                "published": true
+            } }),
+        )
+        .await;
+    (app, database, owner)
+}
+
+#[tokio::test]
+async fn with_a_model_set_up_trying_a_question_shows_its_written_answer() {
+    let fake = Fake::start(
+        StatusCode::OK,
+        json!({ "choices": [{ "message": { "role": "assistant",
+            "content": "Yes, we ship to Canada: 4 to 8 business days." } }] }),
+    )
+    .await;
+    let (app, _database, owner) = app_with_model(&fake.url).await;
+    let summary: Value = app
+        .call_ok(&owner, "settings/ai_knowledge", json!({}))
+        .await;
+    assert_eq!(summary["model"], json!("small-model"));
+
+    let trial: Value = app
+        .call_ok(
+            &owner,
+            "settings/try_ai",
+            json!({ "question": "do you ship to canada?" }),
+        )
+        .await;
+    assert_eq!(
+        trial,
+        json!({ "Answer": {
+            "source_title": "Shipping policy",
+            "text": "Yes, we ship to Canada: 4 to 8 business days.",
+            "coverage_percent": 100,
+            "written_by": "small-model"
+        } })
+    );
+    // The model was given the passage retrieval found, and nothing decided by it alone:
+    // a question retrieval hands off never reaches the model.
+    let _: Value = app
+        .call_ok(
+            &owner,
+            "settings/try_ai",
+            json!({ "question": "can I talk to a human?" }),
+        )
+        .await;
+    let request = fake.only_request();
+    assert!(request.body["messages"][0]["content"]
+        .as_str()
+        .expect("system")
+        .contains("Shipping to Canada: orders arrive in 4 to 8 business days."));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn when_the_model_fails_the_passage_itself_is_the_answer() {
+    let fake = Fake::start(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        json!({ "error": "overloaded" }),
+    )
+    .await;
+    let (app, _database, owner) = app_with_model(&fake.url).await;
+    let trial: Value = app
+        .call_ok(
+            &owner,
+            "settings/try_ai",
+            json!({ "question": "do you ship to canada?" }),
+        )
+        .await;
+    assert_eq!(
+        trial["Answer"]["text"],
+        json!("Shipping to Canada: orders arrive in 4 to 8 business days.")
+    );
+    assert_eq!(trial["Answer"]["written_by"], Value::Null);
+    app.stop().await;
+}

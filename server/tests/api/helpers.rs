@@ -78,6 +78,7 @@ pub async fn spawn_app_with(
         smtp_from: None,
         shopify_webhook_secret: Some(Secret::new(SHOPIFY_SECRET)),
         sms: None,
+        ai_model: None,
     };
     configure(&mut config);
     let app = Application::build(config).await.expect("app builds");

@@ -68,12 +68,14 @@ fn TryQuestion() -> impl IntoView {
                 source_title,
                 text,
                 coverage_percent,
+                written_by,
             } => view! {
                 <div class="ai-trial answer">
                     <p class="ai-trial-label">"It would answer"</p>
                     <blockquote>{text}</blockquote>
                     <p class="muted">
                         {format!("From: {source_title} · covers {coverage_percent}% of the question")}
+                        {written_by.map(|model| format!(" · written by {model}"))}
                     </p>
                 </div>
             }
@@ -160,7 +162,10 @@ fn Sources(summary: RwSignal<AiKnowledgeSummary>, controls: Controls) -> impl In
                     {move || summary.with(|s| s.products_updated_at).map(|at| format!(", updated {}", ago(at, now.get())))}
                 </li>
             </ul>
-            <p class="muted">"Answers quote the best matching passage word for word. Keep each paragraph of an article about one thing."</p>
+            <p class="muted">{move || match summary.with(|s| s.model.clone()) {
+                Some(model) => format!("Answers are written by {model} from the best matching passages only. Keep each paragraph of an article about one thing."),
+                None => "Answers quote the best matching passage word for word (no model is set up: SHOPDESK_AI_URL, SHOPDESK_AI_MODEL and SHOPDESK_AI_KEY). Keep each paragraph of an article about one thing.".to_owned(),
+            }}</p>
             <div class="field">
                 <label for="ai-products-file">"Import products (Shopify products.json)"</label>
                 <input
