@@ -233,19 +233,29 @@ pub(super) const SUMMARY_SELECT: &str =
      LEFT JOIN ticket_reads r ON r.conversation_id = c.id AND r.agent_id = $1";
 
 /// The rules of [`Store::append_message`], run inside the caller's transaction.
+///
+/// `resend_possible: false` skips looking for an earlier copy of the message: the
+/// caller then relies on the unique index on (sender, client id), which refuses a copy,
+/// and runs again with the look. That saves a round trip on every first send
+/// (PostgreSQL), where resends are the rare case.
 pub(super) async fn append_in(
     connection: &mut AnyConnection,
     new: &NewMessage,
+    resend_possible: bool,
 ) -> Result<Appended, AppendError> {
     let sender_key = new.sender.key();
 
-    let existing: Option<MessageRow> = sqlx::query_as(&format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.sender_key = $1 AND m.client_id = $2"
-    ))
-    .bind(&sender_key)
-    .bind(&new.client_id)
-    .fetch_optional(&mut *connection)
-    .await?;
+    let existing: Option<MessageRow> = if resend_possible {
+        sqlx::query_as(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.sender_key = $1 AND m.client_id = $2"
+        ))
+        .bind(&sender_key)
+        .bind(&new.client_id)
+        .fetch_optional(&mut *connection)
+        .await?
+    } else {
+        None
+    };
     if let Some(row) = existing {
         let (customer_id,): (String,) =
             sqlx::query_as("SELECT customer_id FROM conversations WHERE id = $1")
@@ -502,18 +512,24 @@ impl Store {
         loop {
             let result = async {
                 let mut tx = self.writer.begin().await?;
-                let appended = append_in(&mut tx, &new).await?;
+                // The first try assumes a new message; a resend fails on the unique
+                // index and is found by the retry.
+                let appended = append_in(&mut tx, &new, attempt > 1).await?;
                 tx.commit().await?;
                 Ok(appended)
             }
             .await;
             match result {
+                Ok(appended) => return Ok(appended),
+                // Refused on the unchecked first try: it may be a resend of a message
+                // stored before (whose ticket has closed since, say), so look again.
+                Err(_) if attempt == 1 => attempt += 1,
                 Err(AppendError::Store(StoreError::Database(error)))
                     if attempt < 3 && is_unique_violation(&error) =>
                 {
                     attempt += 1;
                 }
-                result => return result,
+                Err(error) => return Err(error),
             }
         }
     }

@@ -86,7 +86,7 @@ async fn commit_batch(pool: &AnyPool, batch: &[Job]) -> Vec<Result<Appended, App
         if let Err(error) = tx.execute("SAVEPOINT message").await {
             return failed_all(&error);
         }
-        let result = append_in(&mut tx, &job.message).await;
+        let result = append_in(&mut tx, &job.message, true).await;
         let close = match &result {
             Ok(_) => "RELEASE SAVEPOINT message",
             // Undo whatever part of this message was written; keep the others.
