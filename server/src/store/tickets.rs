@@ -791,6 +791,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_resend_after_the_ticket_closed_still_returns_the_original() {
+        let (store, _dir, ana, _) = setup().await;
+        let sender = shopper(&ana);
+        let first = store
+            .append_message(send(&sender, None, "late-ack"))
+            .await
+            .expect("first");
+        let conversation = first.message.conversation_id.clone();
+        store
+            .close_ticket(&conversation, &agent_closer())
+            .await
+            .expect("closed");
+        // The shopper never saw the ack and sends the same message again.
+        let again = store
+            .append_message(send(&sender, Some(&conversation), "late-ack"))
+            .await
+            .expect("the original, not a refusal");
+        assert!(again.duplicate);
+        assert_eq!(again.message, first.message);
+        // A new message to the closed ticket is still refused.
+        assert!(matches!(
+            store
+                .append_message(send(&sender, Some(&conversation), "new"))
+                .await,
+            Err(AppendError::Closed)
+        ));
+    }
+
+    #[tokio::test]
     async fn a_shopper_cannot_write_to_another_shoppers_conversation() {
         let (store, _dir, ana, ben) = setup().await;
         let anas = store
