@@ -5,6 +5,7 @@
 
 use serde_json::{json, Value};
 
+use super::reply::{send_json, ReplyError};
 use crate::config::Secret;
 
 /// What the model replies when the passages do not answer the question.
@@ -29,6 +30,16 @@ pub enum GeneratorError {
     Refused { status: u16, detail: String },
     #[error("the model endpoint's reply had no answer")]
     Malformed,
+}
+
+impl From<ReplyError> for GeneratorError {
+    fn from(error: ReplyError) -> Self {
+        match error {
+            ReplyError::Unreachable(reason) => GeneratorError::Unreachable(reason),
+            ReplyError::Refused { status, detail } => GeneratorError::Refused { status, detail },
+            ReplyError::NotJson => GeneratorError::Malformed,
+        }
+    }
 }
 
 /// A passage the model may use, with the title it is cited by.
@@ -84,25 +95,12 @@ impl Generator {
             "temperature": 0,
             "max_tokens": MAX_TOKENS,
         });
-        let response = http
-            .post(format!("{}/chat/completions", self.base_url))
-            .bearer_auth(self.api_key.expose())
-            .json(&body)
-            .send()
-            .await
-            .map_err(|error| GeneratorError::Unreachable(error.to_string()))?;
-        let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|error| GeneratorError::Unreachable(error.to_string()))?;
-        if !status.is_success() {
-            return Err(GeneratorError::Refused {
-                status: status.as_u16(),
-                detail: text.chars().take(300).collect(),
-            });
-        }
-        let reply: Value = serde_json::from_str(&text).map_err(|_| GeneratorError::Malformed)?;
+        let reply = send_json(
+            http.post(format!("{}/chat/completions", self.base_url))
+                .bearer_auth(self.api_key.expose())
+                .json(&body),
+        )
+        .await?;
         let content = reply
             .pointer("/choices/0/message/content")
             .and_then(Value::as_str)

@@ -6,6 +6,7 @@
 
 use serde_json::{json, Value};
 
+use super::reply::{send_json, ReplyError};
 use crate::config::Secret;
 
 /// One message of the conversation being handed off.
@@ -41,6 +42,13 @@ impl Transcript {
         }
         text.trim_end().to_owned()
     }
+
+    /// The shopper's email, which `service` needs to reply.
+    fn email_for(&self, service: &'static str) -> Result<&str, HandoffError> {
+        self.shopper_email
+            .as_deref()
+            .ok_or(HandoffError::NoEmail(service))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,17 +81,51 @@ impl HandoffError {
 /// A Zendesk account: `https://{subdomain}.zendesk.com`, an agent's email and API token.
 #[derive(Debug, Clone)]
 pub struct Zendesk {
-    base_url: String,
-    email: String,
-    api_token: Secret,
+    account: Account,
 }
 
 /// A Gorgias account: `https://{domain}.gorgias.com`, a user's email and API key.
 #[derive(Debug, Clone)]
 pub struct Gorgias {
+    account: Account,
+}
+
+/// Where a service is and how we sign in to it (HTTP basic auth).
+#[derive(Debug, Clone)]
+struct Account {
     base_url: String,
-    username: String,
-    api_key: Secret,
+    user: String,
+    secret: Secret,
+}
+
+impl Account {
+    fn at(mut self, base_url: &str) -> Self {
+        self.base_url = base_url.trim_end_matches('/').to_owned();
+        self
+    }
+
+    /// POSTs `body` to `path`; the JSON reply, or why there is none.
+    async fn post(
+        &self,
+        service: &'static str,
+        http: &reqwest::Client,
+        path: &str,
+        body: &Value,
+    ) -> Result<Value, HandoffError> {
+        let request = http
+            .post(format!("{}{path}", self.base_url))
+            .basic_auth(&self.user, Some(self.secret.expose()))
+            .json(body);
+        send_json(request).await.map_err(|error| match error {
+            ReplyError::Unreachable(reason) => HandoffError::Unreachable(service, reason),
+            ReplyError::Refused { status, detail } => HandoffError::Refused {
+                service,
+                status,
+                detail,
+            },
+            ReplyError::NotJson => HandoffError::NoTicketId(service),
+        })
+    }
 }
 
 /// A subdomain as both services allow it, so a setting cannot point requests elsewhere.
@@ -109,16 +151,19 @@ impl Zendesk {
     pub fn new(subdomain: &str, email: &str, api_token: Secret) -> Result<Self, String> {
         let subdomain = checked_subdomain(subdomain)?;
         Ok(Zendesk {
-            base_url: format!("https://{subdomain}.zendesk.com"),
-            email: email.trim().to_owned(),
-            api_token,
+            account: Account {
+                base_url: format!("https://{subdomain}.zendesk.com"),
+                user: format!("{}/token", email.trim()),
+                secret: api_token,
+            },
         })
     }
 
     /// The same account at another address (a local fake, in tests).
-    pub fn at(mut self, base_url: &str) -> Self {
-        self.base_url = base_url.trim_end_matches('/').to_owned();
-        self
+    pub fn at(self, base_url: &str) -> Self {
+        Zendesk {
+            account: self.account.at(base_url),
+        }
     }
 
     /// Creates the ticket (`POST /api/v2/tickets.json`, basic auth `{email}/token`), the
@@ -129,10 +174,7 @@ impl Zendesk {
         transcript: &Transcript,
     ) -> Result<String, HandoffError> {
         const SERVICE: &str = "Zendesk";
-        let email = transcript
-            .shopper_email
-            .as_deref()
-            .ok_or(HandoffError::NoEmail(SERVICE))?;
+        let email = transcript.email_for(SERVICE)?;
         let body = json!({
             "ticket": {
                 "subject": transcript.subject,
@@ -141,16 +183,10 @@ impl Zendesk {
                 "tags": ["shopdesk", "ai_handoff"],
             }
         });
-        let response = http
-            .post(format!("{}/api/v2/tickets.json", self.base_url))
-            .basic_auth(
-                format!("{}/token", self.email),
-                Some(self.api_token.expose()),
-            )
-            .json(&body)
-            .send()
-            .await;
-        let reply = answer(SERVICE, response).await?;
+        let reply = self
+            .account
+            .post(SERVICE, http, "/api/v2/tickets.json", &body)
+            .await?;
         reply
             .pointer("/ticket/id")
             .and_then(id_text)
@@ -162,16 +198,19 @@ impl Gorgias {
     pub fn new(domain: &str, username: &str, api_key: Secret) -> Result<Self, String> {
         let domain = checked_subdomain(domain)?;
         Ok(Gorgias {
-            base_url: format!("https://{domain}.gorgias.com"),
-            username: username.trim().to_owned(),
-            api_key,
+            account: Account {
+                base_url: format!("https://{domain}.gorgias.com"),
+                user: username.trim().to_owned(),
+                secret: api_key,
+            },
         })
     }
 
     /// The same account at another address (a local fake, in tests).
-    pub fn at(mut self, base_url: &str) -> Self {
-        self.base_url = base_url.trim_end_matches('/').to_owned();
-        self
+    pub fn at(self, base_url: &str) -> Self {
+        Gorgias {
+            account: self.account.at(base_url),
+        }
     }
 
     /// Creates the ticket (`POST /api/tickets`, basic auth with the API key): the
@@ -184,10 +223,7 @@ impl Gorgias {
         transcript: &Transcript,
     ) -> Result<String, HandoffError> {
         const SERVICE: &str = "Gorgias";
-        let email = transcript
-            .shopper_email
-            .as_deref()
-            .ok_or(HandoffError::NoEmail(SERVICE))?;
+        let email = transcript.email_for(SERVICE)?;
         let reason = TranscriptLine {
             from_shopper: false,
             author: "AI assistant".into(),
@@ -202,7 +238,7 @@ impl Gorgias {
                 let sender = if line.from_shopper {
                     email
                 } else {
-                    self.username.as_str()
+                    self.account.user.as_str()
                 };
                 json!({
                     "channel": "api",
@@ -222,13 +258,10 @@ impl Gorgias {
             "messages": messages,
             "tags": [{ "name": "ai-handoff" }],
         });
-        let response = http
-            .post(format!("{}/api/tickets", self.base_url))
-            .basic_auth(&self.username, Some(self.api_key.expose()))
-            .json(&body)
-            .send()
-            .await;
-        let reply = answer(SERVICE, response).await?;
+        let reply = self
+            .account
+            .post(SERVICE, http, "/api/tickets", &body)
+            .await?;
         reply
             .get("id")
             .and_then(id_text)
@@ -243,29 +276,6 @@ fn id_text(id: &Value) -> Option<String> {
         Value::String(text) if !text.is_empty() => Some(text.clone()),
         _ => None,
     }
-}
-
-/// The JSON of a successful reply, or why it failed (with the start of the service's
-/// own explanation, which never holds our credentials).
-async fn answer(
-    service: &'static str,
-    response: Result<reqwest::Response, reqwest::Error>,
-) -> Result<Value, HandoffError> {
-    let response =
-        response.map_err(|error| HandoffError::Unreachable(service, error.to_string()))?;
-    let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|error| HandoffError::Unreachable(service, error.to_string()))?;
-    if !status.is_success() {
-        return Err(HandoffError::Refused {
-            service,
-            status: status.as_u16(),
-            detail: text.chars().take(300).collect(),
-        });
-    }
-    serde_json::from_str(&text).map_err(|_| HandoffError::NoTicketId(service))
 }
 
 #[cfg(test)]

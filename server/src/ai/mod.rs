@@ -9,6 +9,7 @@ pub mod generator;
 pub mod handoff;
 pub mod intent;
 pub mod knowledge;
+mod reply;
 pub mod retrieval;
 pub mod text;
 
