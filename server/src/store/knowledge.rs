@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// Products kept; a catalogue larger than this is refused, not cut silently.
-pub const MAX_PRODUCTS: i64 = 5_000;
+const MAX_PRODUCTS: i64 = 5_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KnowledgeError {
@@ -75,8 +75,9 @@ fn checked(input: &KnowledgeArticleInput) -> Result<(String, String), KnowledgeE
     Ok((title.to_owned(), body.to_owned()))
 }
 
-/// A product from Shopify's JSON, checked: `(id, handle, title, updated at ms, raw JSON)`.
-pub fn parse_product(value: &Value) -> Result<(ShopifyProduct, i64, String), String> {
+/// A product from Shopify's JSON, checked: the product, when Shopify last updated it
+/// (epoch ms, 0 when unknown), and the JSON to store.
+fn parse_product(value: &Value) -> Result<(ShopifyProduct, i64, String), String> {
     let product: ShopifyProduct = serde_json::from_value(value.clone())
         .map_err(|error| format!("not a Shopify product: {error}"))?;
     if product.handle.trim().is_empty() || product.title.trim().is_empty() {

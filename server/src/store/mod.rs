@@ -47,7 +47,7 @@ pub use agents::{AgentRecord, LoginError, SESSION_TTL_MS};
 pub use customers::{fallback_name, CustomerRecord};
 pub use faqs::FaqError;
 pub use jobs::{Job, JobState};
-pub use knowledge::{parse_product, KnowledgeError, MAX_PRODUCTS};
+pub use knowledge::KnowledgeError;
 pub use links::Verdict;
 pub use macros::MacroError;
 pub use profiles::{

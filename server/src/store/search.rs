@@ -35,6 +35,10 @@ const COMMON_IN_WINDOW: i64 = 20;
 /// rows for a rare one.
 const BITMAP_PLANS_ONLY: &str = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;
      SET LOCAL plan_cache_mode = force_custom_plan";
+/// For this transaction only: the time index is walked newest first, planned per run.
+const NEWEST_FIRST_PLANS_ONLY: &str =
+    "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off;
+     SET LOCAL plan_cache_mode = force_custom_plan";
 /// Matching shoppers considered per query.
 const CUSTOMER_SAMPLE: i64 = 50;
 /// Results returned.
@@ -255,8 +259,7 @@ impl Store {
             // About one message in RECENT_WINDOW / COMMON_IN_WINDOW or more matches:
             // the newest-first walk meets enough of them soon.
             (
-                "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off;
-                 SET LOCAL plan_cache_mode = force_custom_plan",
+                NEWEST_FIRST_PLANS_ONLY,
                 "SELECT /* newest first */ m.conversation_id, m.body FROM messages m
                  WHERE m.search_vector @@ to_tsquery('simple', $1)
                  ORDER BY m.created_at DESC LIMIT $2",
