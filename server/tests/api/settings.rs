@@ -33,6 +33,10 @@ async fn switching_the_chat_off_reaches_open_widgets_and_refuses_messages() {
     let (app, _database) = spawn_app().await;
     let owner = app.owner_cookie().await;
     let mut shopper = app.connected_shopper("7001", "Ana").await;
+    // The open widget starts from the current settings (read before the change: the
+    // server sends them once the socket is up, which may be after the save below).
+    let first = shopper.next_any_frame().await;
+    assert!(matches!(first, ServerFrame::Settings { settings } if settings.chat_enabled));
 
     let _: Value = app
         .call_ok(
@@ -42,9 +46,7 @@ async fn switching_the_chat_off_reaches_open_widgets_and_refuses_messages() {
         )
         .await;
 
-    // The open widget starts from the current settings, then hears the change live.
-    let first = shopper.next_any_frame().await;
-    assert!(matches!(first, ServerFrame::Settings { settings } if settings.chat_enabled));
+    // Then it hears the change live.
     let pushed = shopper.next_any_frame().await;
     assert!(
         matches!(&pushed, ServerFrame::Settings { settings } if !settings.chat_enabled),
