@@ -12,8 +12,8 @@ use protocol::{
     profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
     search::SearchHit,
     settings::{
-        AiKnowledgeSummary, AiTrial, BusinessHours, Faq, FaqInput, FieldError, GeneralSettings,
-        KnowledgeArticle, KnowledgeArticleInput, Role, Team, WebChatSettings,
+        AiAgentSettings, AiKnowledgeSummary, AiTrial, BusinessHours, Faq, FaqInput, FieldError,
+        GeneralSettings, KnowledgeArticle, KnowledgeArticleInput, Role, Team, WebChatSettings,
     },
     TicketThread,
 };
@@ -639,6 +639,19 @@ pub async fn ai_knowledge() -> Result<AiKnowledgeSummary, ApiError> {
     )
 }
 
+/// Saves Settings → AI agent: on or off, the handoff target, the unhelpful limit. An
+/// empty Zendesk token or Gorgias key keeps the stored one for the same account.
+#[server(endpoint = "settings/save_ai_agent", input = Json)]
+pub async fn save_ai_agent(settings: AiAgentSettings) -> Result<AiKnowledgeSummary, ApiError> {
+    ssr::respond(
+        async move {
+            ssr::admin().await?;
+            ssr::backend()?.save_ai_agent(settings).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "settings/create_article", input = Json)]
 pub async fn create_article(input: KnowledgeArticleInput) -> Result<KnowledgeArticle, ApiError> {
     ssr::respond(
@@ -873,8 +886,8 @@ pub mod ssr {
         profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
         search::SearchHit,
         settings::{
-            AiKnowledgeSummary, AiTrial, BusinessHours, Faq, FaqInput, GeneralSettings,
-            KnowledgeArticle, KnowledgeArticleInput, Role, Team, WebChatSettings,
+            AiAgentSettings, AiKnowledgeSummary, AiTrial, BusinessHours, Faq, FaqInput,
+            GeneralSettings, KnowledgeArticle, KnowledgeArticleInput, Role, Team, WebChatSettings,
         },
         TicketThread,
     };
@@ -968,6 +981,10 @@ pub mod ssr {
         async fn delete_faq(&self, id: &str) -> Result<(), ApiError>;
         async fn reorder_faqs(&self, ids: Vec<String>) -> Result<(), ApiError>;
         async fn ai_knowledge(&self) -> Result<AiKnowledgeSummary, ApiError>;
+        async fn save_ai_agent(
+            &self,
+            settings: AiAgentSettings,
+        ) -> Result<AiKnowledgeSummary, ApiError>;
         async fn create_article(
             &self,
             input: KnowledgeArticleInput,

@@ -280,7 +280,8 @@ impl Inbox {
             ServerFrame::ResumeRefused { .. }
             | ServerFrame::Resync
             | ServerFrame::Ended { .. }
-            | ServerFrame::Settings { .. } => None,
+            | ServerFrame::Settings { .. }
+            | ServerFrame::HandedOff { .. } => None,
         }
     }
 

@@ -2,21 +2,20 @@
 //! Shopify products export, and trying a question against the knowledge as it is now.
 
 use app::api::ApiError;
-use protocol::settings::{AiKnowledgeSummary, AiTrial, MAX_PRODUCTS_IMPORT_BYTES};
+use protocol::settings::{AiAgentSettings, AiKnowledgeSummary, AiTrial, MAX_PRODUCTS_IMPORT_BYTES};
 use serde_json::Value;
 
 use crate::{
-    ai::{generator::Grounding, Answerer, Decision, HandoffReason},
+    ai::agent::{reason_text, Reply},
     backend::internal,
     state::AppState,
-    store::{Store, StoreError},
+    store::{Section, Store, StoreError},
 };
-
-/// Passages the model is given to write from.
-const GROUNDING_PASSAGES: usize = 3;
 
 pub async fn knowledge_summary(state: &AppState) -> Result<AiKnowledgeSummary, StoreError> {
     let store = &state.store;
+    let settings = state.settings.current();
+    let ai_agent = &settings.shop.ai_agent;
     let faqs_published = store
         .faqs()
         .await?
@@ -30,10 +29,15 @@ pub async fn knowledge_summary(state: &AppState) -> Result<AiKnowledgeSummary, S
         products,
         products_updated_at,
         model: state
-            .web
-            .ai_generator
-            .as_ref()
+            .ai
+            .generator()
             .map(|generator| generator.model().to_owned()),
+        settings: AiAgentSettings {
+            handoff: ai_agent.handoff.without_secret(),
+            ..ai_agent.clone()
+        },
+        secret_saved: !ai_agent.handoff.secret().is_empty(),
+        stats: store.ai_stats().await?,
     })
 }
 
@@ -76,65 +80,47 @@ pub async fn try_question(state: &AppState, question: &str) -> Result<AiTrial, A
             "Keep the question under 500 characters.".into(),
         ));
     }
-    let answerer = Answerer::new(state.store.knowledge().await.map_err(internal)?);
-    let hit = match answerer.decide(question) {
-        Decision::Answer(hit) => hit,
-        Decision::Handoff(reason) => {
-            return Ok(AiTrial::Handoff {
-                reason: handoff_reason(reason).to_owned(),
-            })
-        }
-    };
-    let coverage_percent = (hit.coverage * 100.0).round().clamp(0.0, 100.0) as u8;
-    let quoted = AiTrial::Answer {
-        source_title: hit.source.title.clone(),
-        text: hit.passage.text.clone(),
-        coverage_percent,
-        written_by: None,
-    };
-    let Some(generator) = &state.web.ai_generator else {
-        return Ok(quoted);
-    };
-    // Retrieval decided there is an answer; the model words it from the best passages.
-    let hits = answerer.index().search(question, GROUNDING_PASSAGES);
-    let grounding: Vec<Grounding<'_>> = hits
-        .iter()
-        .map(|hit| Grounding {
-            title: &hit.source.title,
-            text: &hit.passage.text,
-        })
-        .collect();
-    let store_name = state.settings.current().shop.general.store_name.clone();
-    match generator
-        .answer(&state.web.http, &store_name, question, &grounding)
-        .await
-    {
-        Ok(Some(text)) => Ok(AiTrial::Answer {
-            source_title: hit.source.title.clone(),
+    Ok(match state.ai.reply_to(question).await.map_err(internal)? {
+        Reply::Answer {
+            source_title,
             text,
-            coverage_percent,
-            written_by: Some(generator.model().to_owned()),
-        }),
-        Ok(None) => Ok(AiTrial::Handoff {
-            reason: "The model found no answer in the passages, so it would not guess.".into(),
-        }),
-        Err(error) => {
-            // The shopper would still get the passage itself.
-            tracing::warn!(error = %error, "the AI model failed; quoting the passage");
-            Ok(quoted)
-        }
-    }
+            coverage,
+            written_by,
+        } => AiTrial::Answer {
+            source_title,
+            text,
+            coverage_percent: (coverage * 100.0).round().clamp(0.0, 100.0) as u8,
+            written_by,
+        },
+        Reply::SmallTalk(text) => AiTrial::Answer {
+            source_title: "Small talk (no knowledge needed)".into(),
+            text: text.to_owned(),
+            coverage_percent: 100,
+            written_by: None,
+        },
+        Reply::Handoff(reason) => AiTrial::Handoff {
+            reason: reason_text(reason).to_owned(),
+        },
+    })
 }
 
-/// Why the agent passes a shopper to a person, as the merchant reads it.
-pub fn handoff_reason(reason: HandoffReason) -> &'static str {
-    match reason {
-        HandoffReason::Requested => "The shopper asks for a person.",
-        HandoffReason::CaseWork => {
-            "It is about the shopper's own order, payment or account: a person has to look."
-        }
-        HandoffReason::LowConfidence => {
-            "Nothing in the knowledge answers it well enough, so it would not guess."
-        }
+/// Saves Settings → AI agent. An empty secret keeps the stored one for the same account.
+pub async fn save_ai_agent(
+    state: &AppState,
+    settings: AiAgentSettings,
+) -> Result<AiKnowledgeSummary, ApiError> {
+    let stored = state.settings.current().shop.ai_agent.handoff.clone();
+    let settings = AiAgentSettings {
+        handoff: settings.handoff.keeping_secret_of(&stored),
+        ..settings
     }
+    .validated()
+    .map_err(ApiError::Fields)?;
+    state
+        .store
+        .save_section(Section::AiAgent, &settings)
+        .await
+        .map_err(internal)?;
+    state.fanout.settings_changed().await;
+    knowledge_summary(state).await.map_err(internal)
 }

@@ -12,8 +12,8 @@ use protocol::{
     profile::{EventCursor, Macro, MacroInput, ProfileEventsPage, TicketProfile},
     search::SearchHit,
     settings::{
-        AiKnowledgeSummary, AiTrial, BusinessHours, Faq, FaqInput, GeneralSettings,
-        KnowledgeArticle, KnowledgeArticleInput, Role, Team, WebChatSettings,
+        AiAgentSettings, AiKnowledgeSummary, AiTrial, BusinessHours, Faq, FaqInput,
+        GeneralSettings, KnowledgeArticle, KnowledgeArticleInput, Role, Team, WebChatSettings,
     },
     TicketThread,
 };
@@ -416,6 +416,13 @@ impl Backend for AppState {
 
     async fn ai_knowledge(&self) -> Result<AiKnowledgeSummary, ApiError> {
         ai_settings::knowledge_summary(self).await.map_err(internal)
+    }
+
+    async fn save_ai_agent(
+        &self,
+        settings: AiAgentSettings,
+    ) -> Result<AiKnowledgeSummary, ApiError> {
+        ai_settings::save_ai_agent(self, settings).await
     }
 
     async fn create_article(

@@ -174,6 +174,7 @@ pub async fn post_message(
             body: body.as_str().to_owned(),
             back_at: None,
             attachments: attachments.to_vec(),
+            ai_first: is_shopper && settings.shop.ai_agent.enabled,
         })
         .await?;
     if appended.duplicate {
@@ -194,6 +195,17 @@ pub async fn post_message(
     }
     if appended.queued_jobs {
         state.worker.wake();
+    }
+    if appended.ai_answers {
+        // After the shopper's ack, like the away message; the queued job covers a crash.
+        let ai = state.ai.clone();
+        let message = appended.message.clone();
+        tokio::spawn(async move {
+            if let Err(error) = ai.respond(&message.conversation_id, message.seq).await {
+                tracing::warn!(%error, "the AI agent could not answer; its job will retry");
+            }
+        });
+        return Ok(appended.message);
     }
     let now = now_ms();
     if is_shopper && !settings.schedule.is_open(now) {
@@ -244,6 +256,7 @@ async fn send_away_message(
             body: text.to_owned(),
             back_at,
             attachments: Vec::new(),
+            ai_first: false,
         })
         .await;
     match appended {

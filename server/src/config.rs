@@ -79,6 +79,9 @@ pub struct Config {
     pub sms: Option<SmsConfig>,
     /// A model that writes the AI agent's answers; none: it quotes passages.
     pub ai_model: Option<AiModelConfig>,
+    /// Zendesk's and Gorgias's addresses when not their public ones (a proxy, or a
+    /// local fake in tests): `SHOPDESK_ZENDESK_URL`, `SHOPDESK_GORGIAS_URL`.
+    pub handoff_urls: crate::ai::agent::ServiceUrls,
 }
 
 /// An OpenAI-compatible chat-completions endpoint for the AI agent's answers.
@@ -121,6 +124,7 @@ impl Config {
             shopify_webhook_secret: None,
             sms: None,
             ai_model: None,
+            handoff_urls: crate::ai::agent::ServiceUrls::default(),
         }
     }
 
@@ -217,6 +221,10 @@ impl Config {
             }
             (None, None, None) => None,
             _ => return Err(ConfigError::PartialAiModel),
+        };
+        config.handoff_urls = crate::ai::agent::ServiceUrls {
+            zendesk: get("SHOPDESK_ZENDESK_URL"),
+            gorgias: get("SHOPDESK_GORGIAS_URL"),
         };
         if let Some(value) = get("SHOPDESK_STORE_NAME") {
             config.store_name = value;

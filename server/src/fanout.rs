@@ -47,12 +47,12 @@ enum Notice {
     /// The merchant changed settings: reload them and tell the widgets.
     Settings { node: String },
     /// A passing signal (typing, viewing, receipts), carried whole: it is small and
-    /// nothing stores it.
+    /// nothing stores it. Boxed: the frame type is much larger than the other notices.
     Live {
         node: String,
         to_agents: bool,
         to_shopper: Option<String>,
-        frame: ServerFrame,
+        frame: Box<ServerFrame>,
     },
 }
 
@@ -152,7 +152,7 @@ impl Fanout {
             node: self.node.to_string(),
             to_agents,
             to_shopper: to_shopper.map(str::to_owned),
-            frame,
+            frame: Box::new(frame),
         })
         .await;
     }
@@ -290,7 +290,7 @@ impl Fanout {
             } => self.hub.publish(Event::Live {
                 to_agents,
                 to_shopper,
-                frame,
+                frame: *frame,
             }),
             Notice::Ticket {
                 conversation_id,

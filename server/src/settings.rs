@@ -51,6 +51,7 @@ impl Loaded {
             terms_of_service_url: link(&general.terms_of_service_url),
             faqs: self.faqs.clone(),
             availability: self.availability(now),
+            ai_agent: self.shop.ai_agent.enabled,
         }
     }
 

@@ -152,6 +152,7 @@ pub async fn receive_sms(
             body,
             back_at: None,
             attachments: Vec::new(),
+            ai_first: false,
         })
         .await
         .map_err(|error| match error {

@@ -19,7 +19,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
     agent_auth,
-    ai::generator::Generator,
+    ai::{agent::AiAgent, generator::Generator},
     assets,
     config::{parse_origin, Config, Secret},
     demo::{self, DemoState},
@@ -126,14 +126,6 @@ impl Application {
             identity_secret_configured: config.identity_secret.is_some(),
             shopify_webhook_secret: config.shopify_webhook_secret.clone(),
             sms: config.sms.clone(),
-            ai_generator: config
-                .ai_model
-                .as_ref()
-                .map(|model| Generator::new(&model.url, &model.model, model.api_key.clone())),
-            http: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(20))
-                .build()
-                .unwrap_or_default(),
             public_url,
             allowed_origins,
         };
@@ -159,6 +151,23 @@ impl Application {
             sms,
             web.public_url.clone(),
         );
+        let ai = AiAgent::new(
+            store.clone(),
+            fanout.clone(),
+            settings.clone(),
+            // For the AI model and the Zendesk or Gorgias handoffs.
+            reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(20))
+                .build()
+                .unwrap_or_default(),
+            config
+                .ai_model
+                .as_ref()
+                .map(|model| Generator::new(&model.url, &model.model, model.api_key.clone())),
+            config.handoff_urls.clone(),
+            worker.waker(),
+        );
+        let worker = worker.with_ai(ai.clone());
         let feed = fanout
             .join_cluster(config.database_url.as_ref().map(Secret::expose))
             .await
@@ -169,6 +178,7 @@ impl Application {
             web: Arc::new(web),
             settings,
             worker,
+            ai,
             leptos,
             shutdown: shutdown_rx,
         };

@@ -6,7 +6,10 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use tokio::sync::watch;
 
-use crate::{config::Secret, fanout::Fanout, settings::Settings, store::Store, worker::Worker};
+use crate::{
+    ai::agent::AiAgent, config::Secret, fanout::Fanout, settings::Settings, store::Store,
+    worker::Worker,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -18,6 +21,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Runs background jobs; holds the mailer when SMTP is configured.
     pub worker: Worker,
+    /// Answers web chats first when the merchant turned it on.
+    pub ai: AiAgent,
     pub leptos: LeptosOptions,
     /// Flips to `true` when the server starts shutting down; sockets close on it.
     pub shutdown: watch::Receiver<bool>,
@@ -40,10 +45,6 @@ pub struct WebSettings {
     pub shopify_webhook_secret: Option<Secret>,
     /// The SMS provider account (its auth token signs the SMS webhooks).
     pub sms: Option<crate::config::SmsConfig>,
-    /// Writes the AI agent's answers when a model is configured.
-    pub ai_generator: Option<crate::ai::generator::Generator>,
-    /// For calls to other services (the AI model).
-    pub http: reqwest::Client,
 }
 
 impl WebSettings {

@@ -8,14 +8,15 @@ use std::{sync::Arc, time::Duration};
 use tokio::sync::{watch, Notify};
 
 use crate::{
+    ai::agent::AiAgent,
     fanout::Fanout,
     ids::now_ms,
     mailer::{Email, Mailer},
     shopify,
     sms::{Sent, SmsSender},
     store::{
-        Job, ShopifyDelivery, Store, StoreError, WakeUp, NEW_TICKET_JOB, SHOPIFY_WEBHOOK_JOB,
-        SMS_SEND_JOB, WAKE_TICKET_JOB,
+        ExternalHandoff, Job, ShopifyDelivery, Store, StoreError, WakeUp, AI_HANDOFF_JOB,
+        AI_REPLY_JOB, NEW_TICKET_JOB, SHOPIFY_WEBHOOK_JOB, SMS_SEND_JOB, WAKE_TICKET_JOB,
     },
     telemetry, workflow,
 };
@@ -44,6 +45,8 @@ pub struct Worker {
     /// Where links in emails point (`https://chat.example`).
     public_url: String,
     wake: Arc<Notify>,
+    /// Answers AI chats a node missed, and creates Zendesk or Gorgias tickets.
+    ai: Option<AiAgent>,
 }
 
 enum Outcome {
@@ -66,7 +69,22 @@ impl Worker {
             sms,
             public_url,
             wake: Arc::new(Notify::new()),
+            ai: None,
         }
+    }
+
+    /// The AI agent's jobs run through `ai` (it is built after the worker, whose waker
+    /// it holds).
+    pub fn with_ai(self, ai: AiAgent) -> Self {
+        Worker {
+            ai: Some(ai),
+            ..self
+        }
+    }
+
+    /// What [`Worker::wake`] notifies, for parts that queue jobs without the worker.
+    pub fn waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
     }
 
     pub fn mailer(&self) -> Option<&Mailer> {
@@ -137,6 +155,8 @@ impl Worker {
                     .map(Outcome::Done),
                 Err(error) => Ok(Outcome::Done(format!("skipped: bad payload: {error}"))),
             },
+            AI_REPLY_JOB => self.ai_reply(&job).await,
+            AI_HANDOFF_JOB => self.ai_handoff(&job).await,
             SMS_SEND_JOB => match &self.sms {
                 Some(sender) => {
                     sender
@@ -177,6 +197,48 @@ impl Worker {
             }
         }
         Ok(true)
+    }
+
+    /// Answers a shopper's message if the node that stored it did not (it died first).
+    async fn ai_reply(&self, job: &Job) -> Result<Outcome, StoreError> {
+        let Some(ai) = &self.ai else {
+            return Ok(Outcome::Retry("the AI agent is not running here".into()));
+        };
+        let parsed = job
+            .payload
+            .split_once(' ')
+            .and_then(|(id, seq)| Some((id, seq.parse::<i64>().ok()?)));
+        let Some((conversation_id, seq)) = parsed else {
+            return Ok(Outcome::Done(format!(
+                "skipped: bad payload {:?}",
+                job.payload
+            )));
+        };
+        Ok(match ai.respond(conversation_id, seq).await {
+            Ok(()) => Outcome::Done("answered".into()),
+            Err(error) => Outcome::Retry(error.to_string()),
+        })
+    }
+
+    /// Creates the Zendesk or Gorgias ticket; falls back to the team here in the end.
+    async fn ai_handoff(&self, job: &Job) -> Result<Outcome, StoreError> {
+        let Some(ai) = &self.ai else {
+            return Ok(Outcome::Retry("the AI agent is not running here".into()));
+        };
+        let handoff: ExternalHandoff = match serde_json::from_str(&job.payload) {
+            Ok(handoff) => handoff,
+            Err(error) => return Ok(Outcome::Done(format!("skipped: bad payload: {error}"))),
+        };
+        Ok(
+            match ai
+                .external_handoff(&handoff.conversation_id, &handoff.reason, job.attempts)
+                .await
+            {
+                Ok(None) => Outcome::Done("handed off".into()),
+                Ok(Some(error)) => Outcome::Retry(error),
+                Err(error) => Outcome::Retry(error.to_string()),
+            },
+        )
     }
 
     /// Emails every opted-in agent about a new ticket, once each, across retries.

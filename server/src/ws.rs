@@ -28,7 +28,7 @@ use crate::{
     hub::{Event, Topic},
     presence::{self, Throttle},
     state::AppState,
-    store::{Closer, WorkflowError},
+    store::{Closer, FeedbackError, WorkflowError},
     telemetry::SocketGauge,
     workflow,
 };
@@ -280,6 +280,39 @@ async fn handle_frame(
                 Err(error) => {
                     tracing::error!(error = %error, "ending a chat failed");
                     vec![invalid_frame("the chat could not be ended; try again")]
+                }
+            }
+        }
+        ClientFrame::AiFeedback {
+            message_id,
+            helpful,
+        } => {
+            let Peer::Shopper(customer) = peer else {
+                return vec![invalid_frame("only shoppers rate answers")];
+            };
+            match state.ai.feedback(&customer.id, &message_id, helpful).await {
+                Ok(()) => Vec::new(),
+                Err(FeedbackError::Store(error)) => {
+                    tracing::error!(error = %error, "recording feedback failed");
+                    vec![invalid_frame("your answer could not be saved; try again")]
+                }
+                Err(error) => vec![invalid_frame(&error.to_string())],
+            }
+        }
+        ClientFrame::TalkToPerson { conversation_id } => {
+            let Peer::Shopper(customer) = peer else {
+                return vec![invalid_frame("agents reply in the ticket")];
+            };
+            match state
+                .ai
+                .talk_to_person(&customer.id, &conversation_id)
+                .await
+            {
+                Ok(true) => Vec::new(),
+                Ok(false) => vec![ServerFrame::ResumeRefused { conversation_id }],
+                Err(error) => {
+                    tracing::error!(error = %error, "handing off failed");
+                    vec![invalid_frame("we could not reach the team; try again")]
                 }
             }
         }

@@ -9,8 +9,8 @@ use protocol::{
     hub::{PastChat, ShopperOrder},
     settings::{PublicFaq, WidgetSettings},
     thread::{merge_message, Merge},
-    AuthorKind, ClientFrame, Message, RejectReason, ShopperFrame, WidgetSession, TYPING_REPEAT_MS,
-    TYPING_SHOWS_MS,
+    AuthorKind, ClientFrame, Message, RejectReason, ShopperFrame, TicketStatus, WidgetSession,
+    TYPING_REPEAT_MS, TYPING_SHOWS_MS,
 };
 use wasm_bindgen::JsValue;
 
@@ -106,6 +106,8 @@ pub struct Chat {
     pub orders: RwSignal<Vec<ShopperOrder>>,
     /// "End this chat?" is being asked.
     pub confirming_end: RwSignal<bool>,
+    /// The AI agent is answering this chat: "Talk to a person" is offered.
+    pub ai_answering: RwSignal<bool>,
 }
 
 impl Chat {
@@ -148,6 +150,7 @@ impl Chat {
             past_chats: RwSignal::new(Vec::new()),
             orders: RwSignal::new(Vec::new()),
             confirming_end: RwSignal::new(false),
+            ai_answering: RwSignal::new(false),
         }
     }
 
@@ -172,6 +175,8 @@ impl Chat {
         self.token.set(session.token.clone());
         self.apply_settings(session.settings);
         if let Some(conversation) = session.conversation {
+            self.ai_answering
+                .set(conversation.status == TicketStatus::Ai);
             self.conversation_id.set(Some(conversation.id));
             self.messages.update(|thread| {
                 for message in conversation.messages {
@@ -348,6 +353,24 @@ impl Chat {
         }
     }
 
+    /// "Talk to a person": the AI agent hands the chat to the team (as the merchant set).
+    pub fn talk_to_person(self) {
+        let Some(conversation_id) = self.conversation_id.get_untracked() else {
+            return;
+        };
+        if socket::send(&ClientFrame::TalkToPerson { conversation_id }) {
+            self.ai_answering.set(false);
+        }
+    }
+
+    /// The shopper's "Did that answer your question?"; `false` when offline (try again).
+    pub fn rate_answer(self, message_id: String, helpful: bool) -> bool {
+        socket::send(&ClientFrame::AiFeedback {
+            message_id,
+            helpful,
+        })
+    }
+
     /// Fetches the shopper's ended chats for "Past chats".
     pub fn load_past_chats(self) {
         let Some(token) = self.token.get_untracked() else {
@@ -521,9 +544,16 @@ impl Chat {
                 }
                 None
             }
+            ShopperFrame::HandedOff { conversation_id } => {
+                if self.conversation_id.get_untracked().as_deref() == Some(&conversation_id) {
+                    self.ai_answering.set(false);
+                }
+                None
+            }
             ShopperFrame::Ended { conversation_id } => {
                 if self.conversation_id.get_untracked().as_deref() == Some(&conversation_id) {
                     self.ended.set(true);
+                    self.ai_answering.set(false);
                     self.confirming_end.set(false);
                 }
                 // It is history now.
@@ -541,8 +571,15 @@ impl Chat {
                 .set(Some(message.conversation_id.clone()));
             self.messages.set(Vec::new());
             self.seen_reported.set_value(0);
+            // The server opened it for the AI agent if the merchant has it on.
+            self.ai_answering
+                .set(self.settings.with_untracked(|settings| settings.ai_agent));
         }
         let from_agent = message.author_kind == AuthorKind::Agent;
+        if from_agent {
+            // A person replied: the AI agent is out of this chat.
+            self.ai_answering.set(false);
+        }
         let conversation_id = message.conversation_id.clone();
         let seq = message.seq;
         let mut merge = Merge::Duplicate;

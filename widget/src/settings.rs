@@ -28,6 +28,7 @@ pub fn initial(config: &WidgetConfig) -> WidgetSettings {
             open_now: true,
             next_open_at: None,
         },
+        ai_agent: false,
     }
 }
 

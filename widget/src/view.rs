@@ -155,7 +155,17 @@ pub(crate) fn Footer(chat: Chat) -> impl IntoView {
         } else if chat.confirming_end.get() {
             view! { <EndChatConfirm chat /> }.into_any()
         } else {
-            view! { <Composer chat /> }.into_any()
+            view! {
+                <Show when=move || chat.ai_answering.get()>
+                    <div class="handoff">
+                        <button type="button" class="button secondary" on:click=move |_| chat.talk_to_person()>
+                            {chat.t.talk_to_person}
+                        </button>
+                    </div>
+                </Show>
+                <Composer chat />
+            }
+            .into_any()
         }
     }
 }
@@ -336,7 +346,12 @@ pub(crate) fn MessageItem(chat: Chat, message: Message) -> impl IntoView {
         AuthorKind::Shopper => ("msg mine", chat.t.you.to_owned()),
         AuthorKind::Agent => ("msg theirs", message.author_name.clone()),
         AuthorKind::System => ("msg automated", chat.t.automated.to_owned()),
+        AuthorKind::Ai => ("msg automated ai", chat.t.ai_assistant.to_owned()),
     };
+    let answer = message
+        .ai
+        .clone()
+        .map(|ai| view! { <AnswerSource chat message_id=message.id.clone() ai /> });
     // An away message says when the team is back, in the shopper's own time.
     let back = message.back_at.map(|at| {
         let when = chat
@@ -352,7 +367,36 @@ pub(crate) fn MessageItem(chat: Chat, message: Message) -> impl IntoView {
             {(!images.is_empty()).then(|| view! { <Images chat images who=who.clone() /> })}
             {back}
             <p class="meta">{who} " · " {chat.clock(message.created_at)}</p>
+            {answer}
         </li>
+    }
+}
+
+/// Under an AI answer: its source, and "Did that answer your question? Yes / No".
+#[component]
+fn AnswerSource(chat: Chat, message_id: String, ai: protocol::AiAnswer) -> impl IntoView {
+    let verdict = RwSignal::new(ai.helpful);
+    let rate = move |helpful: bool| {
+        let message_id = message_id.clone();
+        move |_| {
+            if chat.rate_answer(message_id.clone(), helpful) {
+                verdict.set(Some(helpful));
+            }
+        }
+    };
+    view! {
+        <p class="source">{fill(chat.t.from_source, "source", &ai.source_title)}</p>
+        {move || match verdict.get() {
+            Some(_) => view! { <p class="feedback" role="status">{chat.t.thanks_for_feedback}</p> }.into_any(),
+            None if chat.ended.get() => ().into_any(),
+            None => view! {
+                <div class="feedback" role="group" aria-label=chat.t.did_that_help>
+                    <span>{chat.t.did_that_help}</span>
+                    <button type="button" class="chip" on:click=rate(true)>{chat.t.yes}</button>
+                    <button type="button" class="chip" on:click=rate(false)>{chat.t.no}</button>
+                </div>
+            }.into_any(),
+        }}
     }
 }
 

@@ -160,7 +160,7 @@ impl ViewCounts {
         match status {
             TicketStatus::Open => Some(self.open.get(scope)),
             TicketStatus::Snoozed => Some(self.snoozed.get(scope)),
-            TicketStatus::Closed => None,
+            TicketStatus::Ai | TicketStatus::Closed => None,
         }
     }
 }
@@ -207,6 +207,23 @@ pub enum TicketEventKind {
     Closed {
         by_shopper: bool,
     },
+    /// The AI agent passed the conversation on: to the team here (`to` "Helpdesk"), to
+    /// Zendesk or Gorgias (with their ticket id), or ended it with the merchant's message.
+    HandedOff {
+        to: String,
+        reason: String,
+        #[serde(default)]
+        external_id: Option<String>,
+    },
+    /// A handoff to another service failed for good; the ticket came here instead.
+    HandoffFailed {
+        to: String,
+        error: String,
+    },
+    /// The shopper's verdict on an AI answer.
+    AiFeedback {
+        helpful: bool,
+    },
 }
 
 impl TicketEvent {
@@ -236,6 +253,26 @@ impl TicketEvent {
             }
             TicketEventKind::Closed { by_shopper: true } => "The shopper ended the chat".to_owned(),
             TicketEventKind::Closed { by_shopper: false } => format!("{actor} closed the ticket"),
+            TicketEventKind::HandedOff {
+                to,
+                reason,
+                external_id: Some(id),
+            } => format!("The AI agent handed off to {to} (ticket {id}): {reason}"),
+            TicketEventKind::HandedOff { to, reason, .. } if to == "Helpdesk" => {
+                format!("The AI agent handed off to the team: {reason}")
+            }
+            TicketEventKind::HandedOff { to, reason, .. } => {
+                format!("The AI agent ended the chat with {to}: {reason}")
+            }
+            TicketEventKind::HandoffFailed { to, error } => {
+                format!("The handoff to {to} failed, so the ticket came here: {error}")
+            }
+            TicketEventKind::AiFeedback { helpful: true } => {
+                "The shopper said the AI answer helped".to_owned()
+            }
+            TicketEventKind::AiFeedback { helpful: false } => {
+                "The shopper said the AI answer did not help".to_owned()
+            }
         }
     }
 }

@@ -28,8 +28,20 @@ pub const MAX_CLIENT_ID_LEN: usize = 64;
 pub enum AuthorKind {
     Shopper,
     Agent,
-    /// Automated messages written by the product itself (welcome, away, FAQ answers).
+    /// Automated messages written by the product itself (welcome, away, handoff notes).
     System,
+    /// The AI agent's answers, from the store's own knowledge (see [`AiAnswer`]).
+    Ai,
+}
+
+/// What an AI agent's answer carries besides its text.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AiAnswer {
+    /// The knowledge it came from, shown as "From: Returns policy".
+    pub source_title: String,
+    /// The shopper's "Did that answer your question?": `None` until they say.
+    #[serde(default)]
+    pub helpful: Option<bool>,
 }
 
 /// One message of a conversation, as stored and numbered by the server.
@@ -56,6 +68,9 @@ pub struct Message {
     /// (`queued`, `sent`, `delivered`, `undelivered`, `failed`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_status: Option<String>,
+    /// On the AI agent's answers: the source, and the shopper's verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ai: Option<AiAnswer>,
 }
 
 /// Which channel a ticket came in on.
@@ -70,6 +85,8 @@ pub enum Channel {
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[serde(rename_all = "snake_case")]
 pub enum TicketStatus {
+    /// The AI agent is answering; the team sees it only in the AI view until it hands off.
+    Ai,
     Open,
     Snoozed,
     Closed,
@@ -78,6 +95,7 @@ pub enum TicketStatus {
 impl TicketStatus {
     pub fn as_str(self) -> &'static str {
         match self {
+            TicketStatus::Ai => "ai",
             TicketStatus::Open => "open",
             TicketStatus::Snoozed => "snoozed",
             TicketStatus::Closed => "closed",
@@ -86,6 +104,7 @@ impl TicketStatus {
 
     pub fn parse(text: &str) -> Option<Self> {
         match text {
+            "ai" => Some(TicketStatus::Ai),
             "open" => Some(TicketStatus::Open),
             "snoozed" => Some(TicketStatus::Snoozed),
             "closed" => Some(TicketStatus::Closed),
@@ -228,6 +247,10 @@ pub enum ClientFrame {
     Delivered { conversation_id: String, seq: i64 },
     /// The shopper saw messages up to `seq`: open drawer, visible tab (shoppers only).
     Seen { conversation_id: String, seq: i64 },
+    /// The shopper's "Did that answer your question?" on an AI answer (shoppers only).
+    AiFeedback { message_id: String, helpful: bool },
+    /// The shopper chose "Talk to a person" while the AI agent answers (shoppers only).
+    TalkToPerson { conversation_id: String },
 }
 
 /// Someone doing something live in a conversation (typing, viewing).
@@ -308,6 +331,8 @@ pub enum ServerFrame {
     Resync,
     /// The merchant changed the storefront settings (widgets only).
     Settings { settings: settings::WidgetSettings },
+    /// The AI agent passed the conversation on: "Talk to a person" no longer applies.
+    HandedOff { conversation_id: String },
 }
 
 /// The frames a shopper's socket receives: [`ServerFrame`] as the widget reads it, with
@@ -341,6 +366,9 @@ pub enum ShopperFrame {
     Resync,
     Settings {
         settings: settings::WidgetSettings,
+    },
+    HandedOff {
+        conversation_id: String,
     },
 }
 
@@ -380,6 +408,7 @@ mod tests {
             back_at: None,
             attachments: Vec::new(),
             delivery_status: None,
+            ai: None,
         };
         let who = Participant {
             kind: AuthorKind::Agent,
@@ -442,6 +471,14 @@ mod tests {
                 },
             ),
             (ServerFrame::Resync, ShopperFrame::Resync),
+            (
+                ServerFrame::HandedOff {
+                    conversation_id: "c1".into(),
+                },
+                ShopperFrame::HandedOff {
+                    conversation_id: "c1".into(),
+                },
+            ),
         ];
         for (sent, read) in pairs {
             let text = serde_json::to_string(&sent).expect("serializes");

@@ -255,6 +255,9 @@ pub struct WidgetSettings {
     pub terms_of_service_url: Option<String>,
     pub faqs: Vec<PublicFaq>,
     pub availability: Availability,
+    /// The AI agent answers new chats first (the widget offers "Talk to a person").
+    #[serde(default)]
+    pub ai_agent: bool,
 }
 
 /// What the loader reads before it draws the launcher (small, cacheable).
@@ -678,6 +681,242 @@ pub struct KnowledgeArticleInput {
     pub published: bool,
 }
 
+/// The longest custom handoff message, in characters.
+pub const MAX_HANDOFF_MESSAGE_CHARS: usize = 1000;
+/// The most "No" answers in a row a merchant may let the AI agent take.
+pub const MAX_UNHELPFUL_LIMIT: u8 = 5;
+
+/// Settings → AI agent: whether it answers web chats first, and where it hands off.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct AiAgentSettings {
+    pub enabled: bool,
+    pub handoff: HandoffTarget,
+    /// "No, that didn't help" answers in one chat before it hands off (1 to 5).
+    pub unhelpful_limit: u8,
+}
+
+impl Default for AiAgentSettings {
+    fn default() -> Self {
+        AiAgentSettings {
+            enabled: false,
+            handoff: HandoffTarget::Helpdesk,
+            unhelpful_limit: 2,
+        }
+    }
+}
+
+/// Where the AI agent passes a conversation it cannot resolve. The secrets are never
+/// sent back to the browser: the page gets them empty, and saving an empty secret for
+/// the same service keeps the stored one.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum HandoffTarget {
+    /// A ticket in this helpdesk; the chat goes on live with the team.
+    Helpdesk,
+    /// `https://{subdomain}.zendesk.com`, an agent's email and an API token.
+    Zendesk {
+        subdomain: String,
+        email: String,
+        api_token: String,
+    },
+    /// `https://{domain}.gorgias.com`, a user's email and an API key.
+    Gorgias {
+        domain: String,
+        username: String,
+        api_key: String,
+    },
+    /// The merchant's own words ("Email us at ..."); the chat ends.
+    CustomMessage { message: String },
+}
+
+impl HandoffTarget {
+    /// The name the merchant knows it by.
+    pub fn label(&self) -> &'static str {
+        match self {
+            HandoffTarget::Helpdesk => "Helpdesk",
+            HandoffTarget::Zendesk { .. } => "Zendesk",
+            HandoffTarget::Gorgias { .. } => "Gorgias",
+            HandoffTarget::CustomMessage { .. } => "Custom message",
+        }
+    }
+
+    /// The stored secret of a service (empty for the others).
+    pub fn secret(&self) -> &str {
+        match self {
+            HandoffTarget::Zendesk { api_token, .. } => api_token,
+            HandoffTarget::Gorgias { api_key, .. } => api_key,
+            _ => "",
+        }
+    }
+
+    /// The same target with its secret left out, for the browser.
+    pub fn without_secret(&self) -> HandoffTarget {
+        let mut target = self.clone();
+        match &mut target {
+            HandoffTarget::Zendesk { api_token, .. } => api_token.clear(),
+            HandoffTarget::Gorgias { api_key, .. } => api_key.clear(),
+            _ => {}
+        }
+        target
+    }
+
+    /// Fills an empty secret from `stored` when both name the same service account.
+    pub fn keeping_secret_of(mut self, stored: &HandoffTarget) -> HandoffTarget {
+        match (&mut self, stored) {
+            (
+                HandoffTarget::Zendesk {
+                    subdomain,
+                    api_token,
+                    ..
+                },
+                HandoffTarget::Zendesk {
+                    subdomain: was,
+                    api_token: kept,
+                    ..
+                },
+            ) if api_token.is_empty() && subdomain.trim().eq_ignore_ascii_case(was) => {
+                kept.clone_into(api_token);
+            }
+            (
+                HandoffTarget::Gorgias {
+                    domain, api_key, ..
+                },
+                HandoffTarget::Gorgias {
+                    domain: was,
+                    api_key: kept,
+                    ..
+                },
+            ) if api_key.is_empty() && domain.trim().eq_ignore_ascii_case(was) => {
+                kept.clone_into(api_key);
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
+/// A Zendesk or Gorgias account name, the subdomain before `.zendesk.com` or
+/// `.gorgias.com`: letters, digits and inner dashes only, so a setting can never point
+/// our requests at another host. `None` when it is not one.
+pub fn parse_subdomain(name: &str) -> Option<String> {
+    let name = name.trim().to_ascii_lowercase();
+    let valid = !name.is_empty()
+        && name.len() <= 63
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    valid.then_some(name)
+}
+
+/// The form's subdomain field; people paste the whole address, so its first label is taken.
+fn check_subdomain(errors: &mut Vec<FieldError>, field: &str, value: &str) -> String {
+    let value = value.trim();
+    let host = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .unwrap_or(value);
+    let first_label = host.split(['.', '/']).next().unwrap_or_default();
+    parse_subdomain(first_label).unwrap_or_else(|| {
+        errors.push(FieldError::new(
+            field,
+            "Use your account's subdomain: letters, digits and dashes.",
+        ));
+        value.to_owned()
+    })
+}
+
+fn check_email(errors: &mut Vec<FieldError>, field: &str, value: &str) -> String {
+    let value = value.trim();
+    let valid = value.len() <= 254
+        && value
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !valid {
+        errors.push(FieldError::new(field, "Enter an email address."));
+    }
+    value.to_owned()
+}
+
+fn check_secret(errors: &mut Vec<FieldError>, field: &str, value: &str, label: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push(FieldError::new(field, format!("Enter the {label}.")));
+    } else if value.len() > 200 || value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        errors.push(FieldError::new(
+            field,
+            format!("That does not look like an {label}."),
+        ));
+    }
+    value.to_owned()
+}
+
+impl AiAgentSettings {
+    /// The settings trimmed and checked (secrets already filled from the stored ones).
+    pub fn validated(&self) -> Result<AiAgentSettings, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if !(1..=MAX_UNHELPFUL_LIMIT).contains(&self.unhelpful_limit) {
+            errors.push(FieldError::new(
+                "unhelpful_limit",
+                format!("Choose 1 to {MAX_UNHELPFUL_LIMIT} answers."),
+            ));
+        }
+        let handoff = match &self.handoff {
+            HandoffTarget::Helpdesk => HandoffTarget::Helpdesk,
+            HandoffTarget::Zendesk {
+                subdomain,
+                email,
+                api_token,
+            } => HandoffTarget::Zendesk {
+                subdomain: check_subdomain(&mut errors, "zendesk_subdomain", subdomain),
+                email: check_email(&mut errors, "zendesk_email", email),
+                api_token: check_secret(&mut errors, "zendesk_token", api_token, "API token"),
+            },
+            HandoffTarget::Gorgias {
+                domain,
+                username,
+                api_key,
+            } => HandoffTarget::Gorgias {
+                domain: check_subdomain(&mut errors, "gorgias_domain", domain),
+                username: check_email(&mut errors, "gorgias_username", username),
+                api_key: check_secret(&mut errors, "gorgias_key", api_key, "API key"),
+            },
+            HandoffTarget::CustomMessage { message } => HandoffTarget::CustomMessage {
+                message: bounded_text(
+                    &mut errors,
+                    "custom_message",
+                    "The message",
+                    message,
+                    MAX_HANDOFF_MESSAGE_CHARS,
+                    true,
+                ),
+            },
+        };
+        if errors.is_empty() {
+            Ok(AiAgentSettings {
+                enabled: self.enabled,
+                handoff,
+                unhelpful_limit: self.unhelpful_limit,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// How the AI agent has done, for Settings.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct AiAgentStats {
+    /// Answers it gave.
+    pub answers: i64,
+    /// "Yes, that answered my question".
+    pub helpful: i64,
+    /// "No".
+    pub unhelpful: i64,
+    /// Conversations it passed on.
+    pub handoffs: i64,
+}
+
 /// Settings → AI agent: what it answers from.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct AiKnowledgeSummary {
@@ -688,6 +927,11 @@ pub struct AiKnowledgeSummary {
     pub products_updated_at: Option<i64>,
     /// The model that writes answers (`SHOPDESK_AI_MODEL`); none: passages are quoted.
     pub model: Option<String>,
+    /// What it does in the chat, secrets left out.
+    pub settings: AiAgentSettings,
+    /// A Zendesk token or Gorgias key is stored (the form shows it as kept).
+    pub secret_saved: bool,
+    pub stats: AiAgentStats,
 }
 
 /// What the AI agent would do with a question, for the merchant trying it in Settings.

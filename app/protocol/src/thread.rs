@@ -85,6 +85,7 @@ mod tests {
             back_at: None,
             attachments: Vec::new(),
             delivery_status: None,
+            ai: None,
         }
     }
 

@@ -364,6 +364,7 @@ fn ViewPicker(view: Memo<InboxView>) -> impl IntoView {
             {status_tab(TicketStatus::Open, "Open")}
             {status_tab(TicketStatus::Snoozed, "Snoozed")}
             {status_tab(TicketStatus::Closed, "Closed")}
+            {status_tab(TicketStatus::Ai, "AI agent")}
         </nav>
         <div class="view-controls">
             <nav class="scopes" aria-label="Whose tickets">
@@ -469,6 +470,11 @@ fn EmptyView() -> impl IntoView {
                 "Snoozed tickets wait here until their time comes or the shopper writes.",
             ),
             (TicketStatus::Closed, _) => ("No closed tickets", "Closed tickets are kept here."),
+            (TicketStatus::Ai, _) => (
+                "The AI agent is not answering anyone",
+                "Chats the AI agent answers show here; they move to Open when it hands off, \
+                 or when you reply.",
+            ),
         }
     };
     view! {

@@ -367,6 +367,7 @@ pub fn status_label(status: TicketStatus) -> &'static str {
         TicketStatus::Open => "Open",
         TicketStatus::Snoozed => "Snoozed",
         TicketStatus::Closed => "Closed",
+        TicketStatus::Ai => "AI agent answering",
     }
 }
 
@@ -378,7 +379,17 @@ fn MessageItem(message: Message, receipt: Signal<Option<&'static str>>) -> impl 
         AuthorKind::Shopper => ("msg incoming", None),
         AuthorKind::Agent => ("msg outgoing", None),
         AuthorKind::System => ("msg automated", Some("Automated")),
+        AuthorKind::Ai => ("msg automated ai", Some("AI · Automated")),
     };
+    // An AI answer cites its source, and what the shopper said of it.
+    let ai = message.ai.clone().map(|ai| {
+        let verdict = match ai.helpful {
+            Some(true) => " · Shopper: helped",
+            Some(false) => " · Shopper: did not help",
+            None => "",
+        };
+        format!("From: {}{verdict}", ai.source_title)
+    });
     let has_text = !message.body.is_empty();
     let images = message.attachments.clone();
     let sender = message.author_name.clone();
@@ -408,6 +419,7 @@ fn MessageItem(message: Message, receipt: Signal<Option<&'static str>>) -> impl 
                 {back_at.map(|back_at| view! {
                     <p class="meta">"Away message · team back " <LocalTime at=back_at /></p>
                 })}
+                {ai.map(|source| view! { <p class="meta source">{source}</p> })}
             </div>
         </li>
     }

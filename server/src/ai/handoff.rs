@@ -65,6 +65,8 @@ pub enum HandoffError {
     },
     #[error("{0} answered without a ticket id")]
     NoTicketId(&'static str),
+    #[error("{0} is not set up right: {1}")]
+    Misconfigured(&'static str, String),
 }
 
 impl HandoffError {
@@ -73,7 +75,9 @@ impl HandoffError {
         match self {
             HandoffError::Unreachable(..) => true,
             HandoffError::Refused { status, .. } => *status == 429 || *status >= 500,
-            HandoffError::NoEmail(_) | HandoffError::NoTicketId(_) => false,
+            HandoffError::NoEmail(_)
+            | HandoffError::NoTicketId(_)
+            | HandoffError::Misconfigured(..) => false,
         }
     }
 }
@@ -130,21 +134,12 @@ impl Account {
 
 /// A subdomain as both services allow it, so a setting cannot point requests elsewhere.
 fn checked_subdomain(name: &str) -> Result<String, String> {
-    let name = name.trim().to_ascii_lowercase();
-    let valid = !name.is_empty()
-        && name.len() <= 63
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && name
-            .chars()
-            .all(|letter| letter.is_ascii_alphanumeric() || letter == '-');
-    if valid {
-        Ok(name)
-    } else {
-        Err(format!(
-            "{name:?} is not a subdomain (letters, digits and dashes)"
-        ))
-    }
+    protocol::settings::parse_subdomain(name).ok_or_else(|| {
+        format!(
+            "{:?} is not a subdomain (letters, digits and dashes)",
+            name.trim()
+        )
+    })
 }
 
 impl Zendesk {

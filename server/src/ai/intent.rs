@@ -28,6 +28,9 @@ const PERSON_WORDS: &[&str] = &[
     "somebody",
     "alguem",
     "staff",
+    "manager",
+    "supervisor",
+    "gerente",
 ];
 const PERSON_PHRASES: &[&str] = &[
     "real person",
@@ -97,6 +100,158 @@ const CASE_PHRASES: &[&str] = &[
     "cancelar minha",
     "cade meu",
     "onde esta meu",
+    // Things the store did to this order.
+    "you sent me",
+    "sent me the wrong",
+    "sent the wrong",
+    "got the wrong",
+    "received the wrong",
+    "received a damaged",
+    "received a broken",
+    "got a damaged",
+    "got a broken",
+    "came with",
+    "you charged",
+    "you cancelled",
+    "you canceled",
+    "overcharged",
+    "why did you",
+    "why was my",
+    "why hasnt my",
+    "resend",
+    "re send",
+    "send it again",
+    "marked as delivered",
+    "marked delivered",
+    "says delivered",
+    "was delivered but",
+    "isnt here",
+    "is not here",
+    "is missing",
+    "was missing",
+    "are missing",
+    "refund hasnt",
+    "still no",
+    "whats going on",
+    "what is going on",
+    "i returned",
+    "i sent back",
+    "i sent it back",
+    "i mailed",
+    "refund still",
+    "wont let me",
+    // Complaints: someone has to look at what went wrong.
+    "ridiculous",
+    "unacceptable",
+    "worst service",
+    "worst experience",
+    "terrible service",
+    "complaint",
+    "nobody has",
+    "no one has",
+    "still waiting",
+    "been waiting",
+    "no response",
+    "no reply",
+    // Portuguese.
+    "meu reembolso",
+    "minha devolucao",
+    "nao recebi",
+    "ainda nao",
+    "veio quebrado",
+    "veio danificado",
+    "veio rasgado",
+    "veio faltando",
+    "me cobraram",
+    "fui cobrado",
+    "fui cobrada",
+];
+
+/// Asking the store to do something ("can you …", "please …"), as opposed to asking
+/// how the shopper can do it themselves ("how do I …", "can I …").
+const REQUESTS: &[&str] = &[
+    "can you",
+    "could you",
+    "would you",
+    "will you",
+    "can u",
+    "i need you to",
+    "i want you to",
+    "please",
+    "pls",
+    "plz",
+    "voces podem",
+    "voce pode",
+    "vc pode",
+    "vcs podem",
+    "por favor",
+];
+const HOW_TO: &[&str] = &[
+    "how do i",
+    "how can i",
+    "how to",
+    "how would i",
+    "can i",
+    "do i",
+    "should i",
+    "como faco",
+    "como posso",
+    "posso",
+];
+/// What a request asks the store to do to an order, payment or account.
+const ACTIONS: &[&str] = &[
+    "apply",
+    "change",
+    "cancel",
+    "update",
+    "edit",
+    "add",
+    "remove",
+    "refund",
+    "check",
+    "look",
+    "fix",
+    "reship",
+    "replace",
+    "expedite",
+    "upgrade",
+    "hold",
+    "move",
+    "combine",
+    "credit",
+    "waive",
+    "honor",
+    "honour",
+    "adjust",
+    "process",
+    "reset",
+    "unlock",
+    "delete",
+    "close",
+    "merge",
+    "switch",
+    "swap",
+    "redirect",
+    "reverse",
+    "cancelar",
+    "trocar",
+    "mudar",
+    "alterar",
+    "verificar",
+    "reembolsar",
+];
+/// The thing acted on is the shopper's own.
+const OWN: &[&str] = &[
+    "my",
+    "mine",
+    "order i",
+    "i ordered",
+    "i placed",
+    "i bought",
+    "meu",
+    "minha",
+    "meus",
+    "minhas",
 ];
 
 /// Words naming an order-like thing that a number after them identifies.
@@ -114,11 +269,13 @@ pub fn needs_person(question: &str) -> Option<Needs> {
     {
         return Some(Needs::Person);
     }
-    if CASE_PHRASES
-        .iter()
-        .any(|phrase| joined.contains(&format!(" {phrase} ")))
-        || names_an_order(question, &words)
-    {
+    let has = |phrases: &[&str]| {
+        phrases
+            .iter()
+            .any(|phrase| joined.contains(&format!(" {phrase} ")))
+    };
+    let asks_the_store_to_act = has(REQUESTS) && !has(HOW_TO) && has(ACTIONS) && has(OWN);
+    if has(CASE_PHRASES) || asks_the_store_to_act || names_an_order(question, &words) {
         return Some(Needs::CaseWork);
     }
     None
@@ -165,9 +322,26 @@ mod tests {
             "tracking for order 10293 hasn't moved",
             "I think I got charged twice",
             "meu pedido 7712 veio com o tamanho errado",
+            "can you apply my student discount to the order I placed yesterday?",
+            "could you please change the color on my order to black",
+            "I can't find the email with my gift card code, can you resend it?",
+            "you sent me the wrong jacket",
+            "Meu reembolso ainda não caiu",
         ] {
             assert_eq!(needs_person(question), Some(Needs::CaseWork), "{question}");
         }
+    }
+
+    #[test]
+    fn complaints_and_managers_go_to_a_person() {
+        assert_eq!(
+            needs_person("I want to speak to a manager"),
+            Some(Needs::Person)
+        );
+        assert_eq!(
+            needs_person("this is ridiculous, nobody has answered my emails"),
+            Some(Needs::CaseWork)
+        );
     }
 
     #[test]
@@ -177,6 +351,9 @@ mod tests {
             "can I send this back if it doesn't fit",
             "Do you ship to the UK",
             "how warm is the 800-fill puffer",
+            "how do I reset my password please",
+            "can I change my order after placing it",
+            "can you ship my order to Canada",
         ] {
             assert_eq!(needs_person(question), None, "{question}");
         }

@@ -5,6 +5,7 @@
 //! thresholds are set to keep those rare; `benches/ai.rs` measures both on a labelled
 //! evaluation set, part of which is kept out of tuning.
 
+pub mod agent;
 pub mod generator;
 pub mod handoff;
 pub mod intent;
@@ -23,6 +24,11 @@ use self::{
 pub const MIN_COVERAGE: f64 = 0.55;
 /// The most of a question's words the knowledge may never use.
 pub const MAX_UNKNOWN: f64 = 0.34;
+/// How many ranked passages the decision looks at.
+const CANDIDATES: usize = 10;
+/// A passage of the best source may answer in its stead when it scores at least this
+/// share of the best score.
+const SAME_SOURCE_RATIO: f64 = 0.7;
 
 /// Why the AI agent passes a question to a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,13 +69,78 @@ impl Answerer {
             Some(Needs::CaseWork) => return Decision::Handoff(HandoffReason::CaseWork),
             None => {}
         }
-        // Only the best passage may answer: letting a lower one answer when it covered
-        // more of the question gave more wrong answers on the held-out questions.
-        match self.index.search(question, 1).into_iter().next() {
-            Some(hit) if hit.coverage >= MIN_COVERAGE && hit.unknown <= MAX_UNKNOWN => {
-                Decision::Answer(hit)
-            }
-            _ => Decision::Handoff(HandoffReason::LowConfidence),
+        let hits = self.index.search(question, CANDIDATES);
+        let Some(best) = hits.first() else {
+            return Decision::Handoff(HandoffReason::LowConfidence);
+        };
+        // A source answers from whichever of its passages near the top covers the
+        // question best ("what does the warranty cover" ranks the warranty's lead
+        // paragraph first, but its "What isn't covered" paragraph says more). Letting
+        // another source's lower passage answer because it covered more gave more wrong
+        // answers, so the source stays the best passage's.
+        let chosen = hits
+            .iter()
+            .filter(|hit| {
+                hit.source.id == best.source.id && hit.score >= SAME_SOURCE_RATIO * best.score
+            })
+            .max_by(|a, b| a.coverage.total_cmp(&b.coverage))
+            .unwrap_or(best);
+        if chosen.coverage >= MIN_COVERAGE && chosen.unknown <= MAX_UNKNOWN {
+            Decision::Answer(*chosen)
+        } else {
+            Decision::Handoff(HandoffReason::LowConfidence)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answerer() -> Answerer {
+        let mut knowledge = Knowledge::default();
+        knowledge.add_article(
+            "article-warranty",
+            "Warranty & repairs",
+            "The Trail Promise: Everything we make is guaranteed against defects for life. \
+             We repair or replace it.\n\n\
+             What isn't covered: Normal wear and tear, accidents and misuse aren't covered by \
+             the warranty.",
+        );
+        knowledge.add_faq(
+            "faq-canada",
+            "Do you ship to Canada?",
+            "Yes, in 4 to 8 business days.",
+        );
+        Answerer::new(knowledge)
+    }
+
+    #[test]
+    fn the_best_source_answers_from_its_passage_that_covers_most() {
+        let answerer = answerer();
+        match answerer.decide("what does the warranty cover?") {
+            Decision::Answer(hit) => {
+                assert_eq!(hit.source.id, "article-warranty");
+                assert!(hit.passage.text.starts_with("What isn't covered"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn hands_off_case_work_and_unknown_topics() {
+        let answerer = answerer();
+        assert!(matches!(
+            answerer.decide("can you cancel my order please"),
+            Decision::Handoff(HandoffReason::CaseWork)
+        ));
+        assert!(matches!(
+            answerer.decide("do you sell kayaks"),
+            Decision::Handoff(HandoffReason::LowConfidence)
+        ));
+        assert!(matches!(
+            answerer.decide("shipping to canada?"),
+            Decision::Answer(hit) if hit.source.id == "faq-canada"
+        ));
     }
 }

@@ -115,11 +115,13 @@ impl Index {
             .map_or(0, |last| last + 1);
         let mut word_weight = vec![0.0_f64; words];
         let mut known = vec![false; words];
+        let mut hinted = vec![false; words];
         for term in &terms {
-            if term.weight >= 1.0 {
+            if term.weight >= 1.0 || term.hint {
                 word_weight[term.word] = word_weight[term.word].max(self.idf(&term.term));
             }
             known[term.word] |= self.document_frequency.contains_key(&term.term);
+            hinted[term.word] |= term.hint;
         }
         let total_weight: f64 = word_weight
             .iter()
@@ -127,7 +129,14 @@ impl Index {
             .filter(|(_, known)| **known)
             .map(|(weight, _)| weight)
             .sum();
-        let unknown = known.iter().filter(|known| !**known).count() as f64 / words.max(1) as f64;
+        // A hint is never unknown: "how much" in a shop without prices says nothing.
+        let own_words = hinted.iter().filter(|hint| !**hint).count();
+        let unknown = known
+            .iter()
+            .zip(&hinted)
+            .filter(|(known, hint)| !**known && !**hint)
+            .count() as f64
+            / own_words.max(1) as f64;
 
         // Each distinct term scores once, at the most any word gives it.
         let mut scored: Vec<(&str, f64)> = Vec::new();
@@ -152,7 +161,8 @@ impl Index {
             }
             for term in &terms {
                 if passage.terms.contains_key(&term.term) {
-                    covered[term.word] = covered[term.word].max(term.weight);
+                    let share = if term.hint { 1.0 } else { term.weight };
+                    covered[term.word] = covered[term.word].max(share);
                 }
             }
             if score <= 0.0 {
@@ -229,5 +239,30 @@ mod tests {
             hits[0].unknown
         );
         assert!(index.search("bonjour", 1).is_empty());
+    }
+
+    #[test]
+    fn a_hint_must_be_covered_but_is_never_unknown() {
+        let mut knowledge = Knowledge::default();
+        knowledge.add_faq(
+            "faq-wrap",
+            "Do you gift wrap?",
+            "Gift wrapping costs $5 per order.",
+        );
+        knowledge.add_faq(
+            "faq-canada",
+            "Do you ship to Canada?",
+            "Yes, in 4 to 8 business days.",
+        );
+        let index = Index::new(knowledge);
+        // "how much" asks for a cost: the wrapping FAQ covers it.
+        let hits = index.search("how much is gift wrap", 2);
+        assert_eq!(hits[0].source.id, "faq-wrap");
+        assert!(hits[0].coverage > 0.99, "{}", hits[0].coverage);
+        assert_eq!(hits[0].unknown, 0.0);
+        // The Canada FAQ names no cost: it covers the place, not the whole question.
+        let hits = index.search("how much is shipping to canada", 1);
+        assert!(hits[0].coverage < 0.9, "{}", hits[0].coverage);
+        assert_eq!(hits[0].unknown, 0.0);
     }
 }

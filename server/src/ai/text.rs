@@ -21,6 +21,7 @@ const STOP_WORDS_EN: &[&str] = &[
     "and",
     "any",
     "anything",
+    "allowed",
     "are",
     "as",
     "at",
@@ -94,6 +95,10 @@ const STOP_WORDS_EN: &[&str] = &[
     "out",
     "please",
     "pls",
+    "policies",
+    "policy",
+    "possible",
+    "put",
     "question",
     "quick",
     "re",
@@ -162,68 +167,136 @@ const STOP_WORDS_PT: &[&str] = &[
     "minhas", "muito", "na", "nao", "nas", "no", "nos", "num", "numa", "o", "obrigada", "obrigado",
     "oi", "ola", "onde", "os", "para", "pode", "podem", "por", "posso", "pra", "quais", "qual",
     "quando", "que", "sao", "se", "ser", "seu", "sua", "tem", "ter", "um", "uma", "umas", "uns",
-    "vc", "vcs", "voce", "voces", "vou",
+    "vc", "vcs", "voce", "voces", "vou", "quanto", "quanta", "quantos", "quantas", "ainda",
+    "tambem", "sobre", "depois", "antes", "estou", "estao", "tenho", "gostaria", "queria", "quero",
+    "preciso", "algum", "alguma", "ate", "ou", "mas", "bem", "tudo", "vai", "vao", "fazer", "faz",
+    "faco", "dele", "dela", "esse", "essa",
 ];
 
 /// Portuguese shop vocabulary → the English words the knowledge uses.
 const GLOSSARY: &[(&str, &[&str])] = &[
+    ("aberta", &["open"]),
+    ("aberto", &["open"]),
+    ("abre", &["open"]),
+    ("aceitar", &["accept"]),
     ("agua", &["water"]),
+    ("alfandega", &["customs"]),
     ("barraca", &["tent"]),
+    ("bastao", &["pole"]),
+    ("bastoes", &["pole"]),
     ("bota", &["boot"]),
     ("botas", &["boot"]),
     ("calca", &["pant"]),
     ("calcas", &["pant"]),
+    ("camiseta", &["shirt", "top"]),
+    ("cancelamento", &["cancel"]),
+    ("cancelar", &["cancel"]),
     ("cartao", &["card"]),
     ("casaco", &["jacket"]),
+    ("chega", &["arrive"]),
+    ("chegar", &["arrive"]),
+    ("chuva", &["rain"]),
+    ("compra", &["order", "purchase"]),
+    ("comprar", &["buy"]),
+    ("consertar", &["repair"]),
+    ("conserto", &["repair"]),
+    ("conta", &["account"]),
+    ("cor", &["color"]),
+    ("cores", &["color"]),
     ("cuidado", &["care"]),
     ("cuidar", &["care"]),
+    ("cupom", &["coupon", "code"]),
     ("custa", &["cost", "price"]),
     ("demora", &["long", "days"]),
     ("desconto", &["discount"]),
     ("devolucao", &["return"]),
     ("devolver", &["return"]),
+    ("dias", &["days"]),
+    ("endereco", &["address"]),
     ("entrega", &["delivery", "ship"]),
     ("entregam", &["ship", "delivery"]),
     ("entregar", &["ship", "delivery"]),
-    ("envio", &["shipping"]),
     ("enviam", &["ship"]),
+    ("enviar", &["ship", "send"]),
+    ("envio", &["shipping"]),
+    ("esgotada", &["sold", "stock"]),
+    ("esgotado", &["sold", "stock"]),
+    ("estoque", &["stock"]),
     ("estudante", &["student"]),
+    ("fidelidade", &["loyalty"]),
+    ("frete", &["shipping"]),
     ("fria", &["cold"]),
     ("frio", &["cold"]),
-    ("frete", &["shipping"]),
     ("garantia", &["warranty"]),
     ("garrafa", &["bottle"]),
     ("gelada", &["cold"]),
     ("gelado", &["cold"]),
+    ("gorro", &["beanie"]),
+    ("gratis", &["free"]),
+    ("gratuito", &["free"]),
+    ("horario", &["hours"]),
+    ("horas", &["hours"]),
     ("impermeavel", &["waterproof"]),
+    ("imposto", &["tax", "duties"]),
+    ("impostos", &["tax", "duties"]),
     ("jaqueta", &["jacket"]),
+    ("largo", &["wide"]),
+    ("largura", &["width"]),
+    ("lavagem", &["wash"]),
     ("lavar", &["wash"]),
     ("loja", &["store"]),
     ("lojas", &["store"]),
     ("mantem", &["keep"]),
     ("manter", &["keep"]),
+    ("medida", &["measure"]),
+    ("medidas", &["measure"]),
     ("meia", &["sock"]),
     ("meias", &["sock"]),
     ("mochila", &["pack", "backpack"]),
+    ("moletom", &["hoodie", "fleece"]),
+    ("oferecer", &["offer"]),
     ("pagamento", &["payment"]),
     ("pagar", &["pay"]),
+    ("parcelar", &["installments"]),
+    ("parcelas", &["installments"]),
     ("pedido", &["order"]),
+    ("pesa", &["weigh"]),
+    ("peso", &["weight"]),
+    ("pontos", &["points"]),
+    ("prazo", &["days", "time"]),
     ("preco", &["price"]),
     ("presente", &["gift"]),
-    ("prazo", &["days", "time"]),
     ("quente", &["warm"]),
+    ("rastreamento", &["tracking"]),
+    ("rastrear", &["track"]),
+    ("rastreio", &["tracking"]),
+    ("receber", &["receive"]),
+    ("reciclado", &["recycled"]),
     ("reembolso", &["refund"]),
+    ("reparo", &["repair"]),
+    ("retirada", &["pickup"]),
+    ("retirar", &["pickup", "collect"]),
+    ("sapato", &["shoe"]),
+    ("semanas", &["weeks"]),
+    ("senha", &["password"]),
+    ("sustentavel", &["sustainable"]),
     ("tamanho", &["size"]),
     ("tamanhos", &["size"]),
+    ("taxa", &["fee"]),
+    ("taxas", &["fee"]),
     ("tempo", &["long", "hours", "days"]),
+    ("tenis", &["shoe", "runner"]),
     ("termica", &["insulated"]),
     ("termico", &["insulated"]),
     ("trilha", &["trail", "hike"]),
     ("troca", &["exchange"]),
     ("trocar", &["exchange"]),
-    ("usado", &["worn", "used"]),
     ("usada", &["worn", "used"]),
+    ("usado", &["worn", "used"]),
+    ("usar", &["use"]),
     ("usei", &["worn", "used"]),
+    ("vender", &["sell"]),
+    ("ziper", &["zipper"]),
 ];
 
 /// Places shoppers name by country, where shipping policies name the region.
@@ -326,11 +399,23 @@ const SYNONYM_GROUPS: &[&[&str]] = &[
         "defect",
         "break",
     ],
-    &["wash", "clean", "launder", "care", "dry"],
+    &[
+        "wash", "clean", "launder", "care", "dry", "dryer", "washer", "machine",
+    ],
     &["waterproof", "rain", "wet", "water"],
     &["warm", "warmth", "insulation", "insulated", "cold"],
     &["weight", "weigh", "heavy", "light"],
-    &["store", "shop", "location", "retail"],
+    &["store", "shop", "location", "retail", "physical"],
+    &[
+        "team",
+        "club",
+        "corporate",
+        "company",
+        "bulk",
+        "wholesale",
+        "group",
+        "volume",
+    ],
     &["hours", "open", "opening"],
     &["account", "login", "log", "sign", "password"],
     &["newsletter", "email", "unsubscribe"],
@@ -367,6 +452,122 @@ const SYNONYM_GROUPS: &[&[&str]] = &[
     &["privacy", "data", "personal"],
 ];
 
+/// Phrases that say what a question asks for without naming it ("how much is …" asks
+/// for a price, "when will it be back" for a restock): their terms help rank passages
+/// but are not words the passage must cover. A phrase does not apply when the question
+/// names one of its `unless` words ("how much does it weigh").
+const HINTS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "how much",
+        &["price", "cost"],
+        &[
+            "weigh",
+            "weight",
+            "heavy",
+            "hold",
+            "fit",
+            "warm",
+            "warmth",
+            "long",
+            "time",
+            "space",
+            "room",
+            "water",
+            "load",
+            "fill",
+            "liter",
+            "liters",
+            "litre",
+            "litres",
+            "cost",
+            "costs",
+            "price",
+            "prices",
+            "fee",
+            "fees",
+            "charge",
+            "pay",
+            "expensive",
+        ],
+    ),
+    ("be back", &["restock", "stock"], &[]),
+    ("back in stock", &["restock"], &[]),
+    ("quanto custa", &["price", "cost"], &[]),
+];
+
+/// How much a hint term counts against the shopper's own words.
+const HINT_WEIGHT: f64 = 0.5;
+
+/// A Portuguese word without its inflection ("lavo", "lavar" → "lav"), so that the
+/// glossary's infinitives and nouns also find the forms shoppers write.
+fn portuguese_root(word: &str) -> &str {
+    const ENDINGS: &[&str] = &[
+        "amos", "emos", "imos", "aram", "eram", "iram", "ando", "endo", "indo", "ado", "ido",
+        "ada", "ida", "ar", "er", "ir", "am", "em", "ei", "ou", "eu", "iu", "as", "es", "os", "o",
+        "a", "e",
+    ];
+    if word.len() < 4 {
+        return word;
+    }
+    ENDINGS
+        .iter()
+        .filter_map(|ending| word.strip_suffix(ending))
+        .find(|root| root.len() >= 3)
+        .unwrap_or(word)
+}
+
+/// The English words a Portuguese (or place) word stands for, if the glossary knows it.
+/// Other inflections of a glossary word are only looked for in a Portuguese question:
+/// English words have roots too ("taxes", "cores").
+fn translate(word: &str, portuguese: bool) -> Option<&'static [&'static str]> {
+    GLOSSARY
+        .iter()
+        .chain(PLACES)
+        .find(|(known, _)| *known == word)
+        .or_else(|| {
+            let root = portuguese_root(word);
+            GLOSSARY
+                .iter()
+                .find(|(known, _)| portuguese && root != word && portuguese_root(known) == root)
+        })
+        .map(|(_, english)| *english)
+}
+
+/// Whether a question uses Portuguese function words ("como", "minha", "voces").
+fn looks_portuguese(words: &[String]) -> bool {
+    words.iter().any(|word| {
+        STOP_WORDS_PT.contains(&word.as_str()) && !STOP_WORDS_EN.contains(&word.as_str())
+    })
+}
+
+/// "US" and "U.S." (in capitals, in text that is not all capitals) name the country,
+/// not the pronoun: spelled out, both sides meet on "United States".
+fn spell_out_us(text: &str) -> String {
+    if !text.contains("US") && !text.contains("U.S") {
+        return text.to_owned();
+    }
+    if !text.chars().any(char::is_lowercase) {
+        return text.to_owned();
+    }
+    let text = text.replace("U.S.", "US").replace("U.S", "US");
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("US") {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + 2..].chars().next();
+        let bounded = |letter: Option<char>| !letter.is_some_and(char::is_alphanumeric);
+        out.push_str(&rest[..at]);
+        if bounded(before) && bounded(after) {
+            out.push_str("United States");
+        } else {
+            out.push_str("US");
+        }
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Lower case, accents folded to ASCII letters where they have one.
 pub fn fold(text: &str) -> String {
     text.chars()
@@ -399,13 +600,45 @@ pub fn is_stop_word(word: &str) -> bool {
     STOP_WORDS_EN.contains(&word) || STOP_WORDS_PT.contains(&word)
 }
 
+/// Irregular forms the suffix rules below can't reach.
+const IRREGULAR: &[(&str, &str)] = &[("used", "use"), ("using", "use"), ("uses", "use")];
+
+fn is_vowel(letter: u8) -> bool {
+    matches!(letter, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// Whether a stem is one short syllable ending consonant, vowel, consonant (not w, x or
+/// y): "siz", "hik", "tak", which lost an "e" to "-ing" or "-ed".
+fn lost_its_e(stem: &str) -> bool {
+    let bytes = stem.as_bytes();
+    let vowel_runs = bytes
+        .windows(2)
+        .filter(|pair| !is_vowel(pair[0]) && is_vowel(pair[1]))
+        .count()
+        + usize::from(bytes.first().is_some_and(|first| is_vowel(*first)));
+    match bytes {
+        [.., a, b, c] => {
+            vowel_runs == 1
+                && !is_vowel(*a)
+                && is_vowel(*b)
+                && !is_vowel(*c)
+                && !matches!(c, b'w' | b'x' | b'y')
+        }
+        _ => false,
+    }
+}
+
 /// A light English stemmer: enough that "returns", "returned" and "returning" meet,
 /// and the same on both sides, which is all retrieval needs.
 pub fn stem(word: &str) -> String {
+    if let Some((_, base)) = IRREGULAR.iter().find(|(form, _)| *form == word) {
+        return (*base).to_owned();
+    }
     if word.len() <= 3 || word.chars().any(|letter| letter.is_ascii_digit()) {
         return word.to_owned();
     }
     let mut stem = word.to_owned();
+    let mut verb_ending = false;
     for (suffix, replacement) in [
         ("ies", "y"),
         ("sses", "ss"),
@@ -418,7 +651,10 @@ pub fn stem(word: &str) -> String {
         ("s", ""),
     ] {
         if let Some(base) = stem.strip_suffix(suffix) {
-            if base.len() >= 3 && !(suffix == "s" && base.ends_with('s')) {
+            // "apply" and "supply" are not adverbs.
+            let adverb = suffix != "ly"
+                || (base.len() >= 4 && !base.ends_with("pp") && !base.ends_with("pl"));
+            if base.len() >= 3 && adverb && !(suffix == "s" && base.ends_with('s')) {
                 // "boxes" → "box", but "sizes" → "size".
                 let sibilant = ["ss", "x", "zz", "ch", "sh"]
                     .iter()
@@ -428,6 +664,7 @@ pub fn stem(word: &str) -> String {
                 } else {
                     replacement
                 };
+                verb_ending = matches!(suffix, "ing" | "ed");
                 stem = format!("{base}{replacement}");
                 break;
             }
@@ -440,6 +677,9 @@ pub fn stem(word: &str) -> String {
         && !matches!(bytes[bytes.len() - 1], b'l' | b's' | b'z')
     {
         stem.pop();
+    } else if verb_ending && lost_its_e(&stem) {
+        // "sizing" → "siz" → "size", as "size" itself stays.
+        stem.push('e');
     }
     // "delivery"/"deliveries", "warranty"/"warranties" meet on the same stem.
     if let Some(base) = stem.strip_suffix('y') {
@@ -457,7 +697,7 @@ pub fn stem(word: &str) -> String {
 
 /// The terms a knowledge text is indexed by.
 pub fn index_terms(text: &str) -> Vec<String> {
-    words(text)
+    words(&spell_out_us(text))
         .into_iter()
         .filter(|word| !is_stop_word(word))
         .map(|word| stem(&word))
@@ -471,6 +711,10 @@ pub struct QueryTerm {
     pub weight: f64,
     /// Which of the shopper's words it came from (expansions share their word's index).
     pub word: usize,
+    /// From a phrase's hint ("how much" asks for a price), not from one of the
+    /// shopper's words: the phrase counts as one more word to cover, but never as an
+    /// unknown one.
+    pub hint: bool,
 }
 
 /// How much a synonym counts against the shopper's own word.
@@ -487,25 +731,30 @@ pub fn query_terms(question: &str) -> Vec<QueryTerm> {
             .iter()
             .any(|known| known.term == term && known.word == word)
         {
-            terms.push(QueryTerm { term, weight, word });
+            terms.push(QueryTerm {
+                term,
+                weight,
+                word,
+                hint: false,
+            });
         }
     };
+    let question = spell_out_us(question);
+    let all_words = words(&question);
+    let portuguese = looks_portuguese(&all_words);
     let mut word_index = 0;
-    for word in words(question) {
+    for word in &all_words {
         // Short numbers ("9.5", "a 3 day hike") match sizes and quantities anywhere.
         let small_number = word.len() <= 2 && word.chars().all(|letter| letter.is_ascii_digit());
-        if is_stop_word(&word) || small_number {
+        if is_stop_word(word) || small_number {
             continue;
         }
-        let translated: Vec<String> = GLOSSARY
-            .iter()
-            .chain(PLACES)
-            .find(|(known, _)| *known == word)
-            .map(|(_, english)| english.iter().map(|word| stem(word)).collect())
-            .unwrap_or_else(|| vec![stem(&word)]);
+        let translated: Vec<String> = translate(word, portuguese)
+            .map(|english| english.iter().map(|word| stem(word)).collect())
+            .unwrap_or_else(|| vec![stem(word)]);
         // A member state is asked about under its own name, and answered as "the EU".
         let translated = if EU_MEMBERS.contains(&word.as_str()) {
-            [stem(&word)]
+            [stem(word)]
                 .into_iter()
                 .chain(["european", "union", "eu"].map(stem))
                 .collect()
@@ -521,6 +770,24 @@ pub fn query_terms(question: &str) -> Vec<QueryTerm> {
                     }
                 }
             }
+        }
+        word_index += 1;
+    }
+    let joined = format!(" {} ", all_words.join(" "));
+    for (phrase, hinted, unless) in HINTS {
+        let word = word_index;
+        let applies = joined.contains(&format!(" {phrase} "))
+            && !all_words.iter().any(|word| unless.contains(&word.as_str()));
+        if !applies {
+            continue;
+        }
+        for term in hinted.iter().map(|word| stem(word)) {
+            terms.push(QueryTerm {
+                term,
+                weight: HINT_WEIGHT,
+                word,
+                hint: true,
+            });
         }
         word_index += 1;
     }
@@ -541,10 +808,22 @@ mod tests {
             ("warranties", "warranty"),
             ("washing", "wash"),
             ("sizes", "size"),
+            ("sizing", "size"),
+            ("sized", "size"),
+            ("hiking", "hike"),
+            ("using", "use"),
+            ("used", "use"),
+            ("applies", "apply"),
+            ("applied", "apply"),
+            ("measuring", "measure"),
         ] {
             assert_eq!(stem(a), stem(b), "{a} / {b}");
         }
         assert_ne!(stem("boots"), stem("boat"));
+        // Shipping keeps its single "p" without growing an "e".
+        assert_eq!(stem("shipping"), "ship");
+        assert_eq!(stem("quickly"), "quick");
+        assert_ne!(stem("apply"), stem("app"));
     }
 
     #[test]
@@ -561,6 +840,57 @@ mod tests {
             .collect();
         assert!(terms.contains(&stem("return")), "{terms:?}");
         assert!(terms.contains(&stem("boot")), "{terms:?}");
+    }
+
+    #[test]
+    fn capital_us_is_the_country() {
+        assert_eq!(
+            index_terms("Returns from the US"),
+            vec![stem("returns"), stem("united"), stem("states")]
+        );
+        assert_eq!(index_terms("Send it to us"), vec!["send"]);
+        let terms: Vec<String> = query_terms("how much is 2 day shipping in the U.S.?")
+            .into_iter()
+            .map(|term| term.term)
+            .collect();
+        assert!(terms.contains(&stem("states")), "{terms:?}");
+    }
+
+    #[test]
+    fn portuguese_inflections_find_the_glossary() {
+        let terms: Vec<String> = query_terms("Como lavo minha jaqueta?")
+            .into_iter()
+            .map(|term| term.term)
+            .collect();
+        assert!(terms.contains(&stem("wash")), "{terms:?}");
+        // Only in Portuguese: English "taxes" stays taxes.
+        let terms: Vec<String> = query_terms("do I pay taxes")
+            .into_iter()
+            .map(|term| term.term)
+            .collect();
+        assert!(terms.contains(&stem("taxes")), "{terms:?}");
+    }
+
+    #[test]
+    fn phrases_hint_at_what_is_asked() {
+        let hints = |question: &str| -> Vec<String> {
+            query_terms(question)
+                .into_iter()
+                .filter(|term| term.hint)
+                .map(|term| term.term)
+                .collect()
+        };
+        assert_eq!(
+            hints("how much is the tent"),
+            vec![stem("price"), stem("cost")]
+        );
+        assert!(hints("how much does the tent weigh").is_empty());
+        assert!(hints("when will the shell be back in stock")
+            .iter()
+            .any(|term| *term == stem("restock")));
+        // A hint is one more word after the shopper's own.
+        let terms = query_terms("how much is the tent");
+        assert!(terms.iter().all(|term| term.hint == (term.word == 1)));
     }
 
     #[test]

@@ -247,6 +247,35 @@ impl Store {
 
     /// Everything the AI agent may answer from: published FAQs and articles, and the
     /// products. A stored product that no longer parses is left out (and logged).
+    /// Changes whenever the knowledge does (an FAQ, article or product added, edited
+    /// or removed), so each node can tell its answerer is stale without being told.
+    pub async fn knowledge_stamp(&self) -> Result<Vec<i64>, StoreError> {
+        let (faqs, faqs_at, articles, articles_at, products, products_at): (
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+            i64,
+        ) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM faqs), (SELECT COALESCE(MAX(updated_at), 0) FROM faqs),
+                (SELECT COUNT(*) FROM knowledge_articles),
+                (SELECT COALESCE(MAX(updated_at), 0) FROM knowledge_articles),
+                (SELECT COUNT(*) FROM products),
+                (SELECT COALESCE(MAX(imported_at), 0) FROM products)",
+        )
+        .fetch_one(&self.reader)
+        .await?;
+        Ok(vec![
+            faqs,
+            faqs_at,
+            articles,
+            articles_at,
+            products,
+            products_at,
+        ])
+    }
+
     pub async fn knowledge(&self) -> Result<Knowledge, StoreError> {
         let mut knowledge = Knowledge::default();
         for faq in self.faqs().await?.into_iter().filter(|faq| faq.published) {

@@ -16,6 +16,7 @@
 //! build the same schema. Each submodule owns a group of tables.
 
 mod agents;
+mod ai_chat;
 mod api_keys;
 mod attachments;
 mod customers;
@@ -44,6 +45,7 @@ use sqlx::{
 };
 
 pub use agents::{AgentRecord, LoginError, SESSION_TTL_MS};
+pub use ai_chat::{ExternalHandoff, Feedback, FeedbackError, HandedOff, HandoffTo, AI_HANDOFF_JOB};
 pub use customers::{fallback_name, CustomerRecord};
 pub use faqs::FaqError;
 pub use jobs::{Job, JobState};
@@ -58,7 +60,9 @@ pub use shop::{Section, ShopRecord};
 pub use shopify::{ShopifyDelivery, SHOPIFY_WEBHOOK_JOB};
 pub use sms::{OutgoingSms, SMS_SEND_JOB};
 pub use team::{InviteRecord, TeamError, INVITE_TTL_MS};
-pub use tickets::{AppendError, Appended, NewMessage, Sender, NEW_TICKET_JOB};
+pub use tickets::{
+    AppendError, Appended, NewMessage, Sender, AI_REPLY_GRACE_MS, AI_REPLY_JOB, NEW_TICKET_JOB,
+};
 pub use workflow::{Closer, WakeUp, WorkflowError, WAKE_TICKET_JOB};
 
 /// Which database engine a [`Store`] runs on.
@@ -108,6 +112,8 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
 const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
 const SQLITE_READER_PRAGMAS: &str = "PRAGMA busy_timeout = 5000;";
+const SQLITE_MIGRATION_PRAGMAS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = OFF; PRAGMA busy_timeout = 5000;";
 
 impl Store {
     /// Opens (creating if needed) the SQLite database `data_dir/shopdesk.db`, migrated.
@@ -133,10 +139,26 @@ impl Store {
                     })
                 })
         };
+        // Migrations run on their own connection with foreign keys off: SQLite rebuilds
+        // a table to change a constraint, and dropping the old one would otherwise trip
+        // the references to it. The references are checked once the schema is current.
+        let migrator = sqlite_pool(1, SQLITE_MIGRATION_PRAGMAS)
+            .connect_with(quiet(&url("rwc"))?)
+            .await?;
+        SQLITE_MIGRATIONS.run(&migrator).await?;
+        let broken: Vec<(String,)> =
+            sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                .fetch_all(&migrator)
+                .await?;
+        if let Some((table,)) = broken.first() {
+            return Err(StoreError::Corrupt(format!(
+                "after migrating, rows of {table} refer to rows that do not exist"
+            )));
+        }
+        migrator.close().await;
         let writer = sqlite_pool(1, SQLITE_WRITER_PRAGMAS)
             .connect_with(quiet(&url("rwc"))?)
             .await?;
-        SQLITE_MIGRATIONS.run(&writer).await?;
         let reader = sqlite_pool(4, SQLITE_READER_PRAGMAS)
             .connect_with(quiet(&url("ro"))?)
             .await?;

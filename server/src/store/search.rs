@@ -385,6 +385,7 @@ mod tests {
                     body: (*body).to_owned(),
                     back_at: None,
                     attachments: Vec::new(),
+                    ai_first: false,
                 })
                 .await
                 .expect("stored");

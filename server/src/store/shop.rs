@@ -3,7 +3,7 @@
 //! Each Settings page saves its own section (a JSON document) whole, so two admins
 //! editing different pages never overwrite each other. `settings_version` counts changes.
 
-use protocol::settings::{BusinessHours, GeneralSettings, WebChatSettings};
+use protocol::settings::{AiAgentSettings, BusinessHours, GeneralSettings, WebChatSettings};
 use serde::{de::DeserializeOwned, Serialize};
 
 use super::{Store, StoreError};
@@ -15,6 +15,8 @@ pub struct ShopRecord {
     pub web_chat: WebChatSettings,
     pub general: GeneralSettings,
     pub hours: BusinessHours,
+    /// Settings → AI agent, with its handoff secret (never sent to a browser).
+    pub ai_agent: AiAgentSettings,
     pub identity_secret: String,
     /// The secret before the last rotation, accepted until the instant beside it.
     pub previous_secret: Option<(String, i64)>,
@@ -42,6 +44,7 @@ struct ShopRow {
     web_chat: Option<String>,
     general: Option<String>,
     business_hours: Option<String>,
+    ai_agent: Option<String>,
     previous_identity_secret: Option<String>,
     previous_secret_expires_at: Option<i64>,
     secret_rotated_at: Option<i64>,
@@ -83,6 +86,7 @@ impl TryFrom<ShopRow> for ShopRecord {
                 ..BusinessHours::default()
             }
             })?,
+            ai_agent: section(row.ai_agent, "ai_agent", AiAgentSettings::default)?,
             identity_secret: row.identity_secret,
             previous_secret: row
                 .previous_identity_secret
@@ -99,6 +103,7 @@ pub enum Section {
     WebChat,
     General,
     BusinessHours,
+    AiAgent,
 }
 
 impl Section {
@@ -107,6 +112,7 @@ impl Section {
             Section::WebChat => "web_chat",
             Section::General => "general",
             Section::BusinessHours => "business_hours",
+            Section::AiAgent => "ai_agent",
         }
     }
 }
@@ -147,7 +153,7 @@ impl Store {
     pub async fn shop(&self) -> Result<ShopRecord, StoreError> {
         let row: ShopRow = sqlx::query_as(
             "SELECT name, welcome_message, identity_secret, web_chat, general, business_hours,
-                previous_identity_secret, previous_secret_expires_at, secret_rotated_at,
+                ai_agent, previous_identity_secret, previous_secret_expires_at, secret_rotated_at,
                 settings_version
              FROM shop WHERE id = 1",
         )

@@ -8,7 +8,7 @@
 
 use protocol::{
     inbox::{TicketEvent, TicketEventKind},
-    AuthorKind, Channel, ConversationView, Message, TicketStatus, TicketSummary,
+    AiAnswer, AuthorKind, Channel, ConversationView, Message, TicketStatus, TicketSummary,
 };
 
 use sqlx::AnyConnection;
@@ -34,6 +34,11 @@ pub enum Sender {
     System {
         name: String,
     },
+    /// The AI agent answering from `source_title`; writes only to an existing conversation.
+    Ai {
+        name: String,
+        source_title: String,
+    },
 }
 
 impl Sender {
@@ -43,6 +48,7 @@ impl Sender {
             Sender::Shopper { customer_id, .. } => format!("shopper:{customer_id}"),
             Sender::Agent { agent_id, .. } => format!("agent:{agent_id}"),
             Sender::System { .. } => "system".to_owned(),
+            Sender::Ai { .. } => "ai".to_owned(),
         }
     }
 
@@ -51,14 +57,16 @@ impl Sender {
             Sender::Shopper { .. } => AuthorKind::Shopper,
             Sender::Agent { .. } => AuthorKind::Agent,
             Sender::System { .. } => AuthorKind::System,
+            Sender::Ai { .. } => AuthorKind::Ai,
         }
     }
 
     fn name(&self) -> &str {
         match self {
-            Sender::Shopper { name, .. } | Sender::Agent { name, .. } | Sender::System { name } => {
-                name
-            }
+            Sender::Shopper { name, .. }
+            | Sender::Agent { name, .. }
+            | Sender::System { name }
+            | Sender::Ai { name, .. } => name,
         }
     }
 }
@@ -75,10 +83,18 @@ pub struct NewMessage {
     pub back_at: Option<i64>,
     /// Ids of images the sender uploaded, to send with the message.
     pub attachments: Vec<String>,
+    /// A shopper's first message of a web chat: the AI agent answers the new ticket first.
+    pub ai_first: bool,
 }
 
 /// The job that emails opted-in agents about a new ticket; its payload is the ticket id.
 pub const NEW_TICKET_JOB: &str = "new_ticket_email";
+/// The job that makes sure the AI agent answers a shopper's message; its payload is
+/// `{conversation id} {seq}`. Due a little after the message: the node that stored it
+/// answers at once, and the job only acts if that answer never came (the node died).
+pub const AI_REPLY_JOB: &str = "ai_reply";
+/// How long after a shopper's message [`AI_REPLY_JOB`] checks it was answered.
+pub const AI_REPLY_GRACE_MS: i64 = 30_000;
 
 /// A stored message and what changed.
 #[derive(Debug, Clone)]
@@ -95,6 +111,8 @@ pub struct Appended {
     pub queued_jobs: bool,
     /// What it did to the ticket besides (woke it, assigned it), for the thread.
     pub events: Vec<TicketEvent>,
+    /// A shopper wrote to a ticket the AI agent is answering: it should answer now.
+    pub ai_answers: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -136,17 +154,22 @@ struct MessageRow {
     back_at: Option<i64>,
     attachments: Option<String>,
     delivery_status: Option<String>,
+    ai_source: Option<String>,
+    ai_helpful: Option<i64>,
 }
 
 impl TryFrom<MessageRow> for Message {
     type Error = StoreError;
 
     fn try_from(row: MessageRow) -> Result<Self, StoreError> {
-        let author_kind = match row.author_kind.as_str() {
-            "shopper" => AuthorKind::Shopper,
-            "agent" => AuthorKind::Agent,
-            "system" => AuthorKind::System,
-            other => return Err(StoreError::Corrupt(format!("author kind {other:?}"))),
+        // AI answers are stored as automated messages with a source (the column's
+        // CHECK predates the AI agent).
+        let author_kind = match (row.author_kind.as_str(), &row.ai_source) {
+            ("system", Some(_)) => AuthorKind::Ai,
+            ("shopper", _) => AuthorKind::Shopper,
+            ("agent", _) => AuthorKind::Agent,
+            ("system", None) => AuthorKind::System,
+            (other, _) => return Err(StoreError::Corrupt(format!("author kind {other:?}"))),
         };
         let attachments = match &row.attachments {
             Some(json) => serde_json::from_str(json).map_err(|error| {
@@ -166,13 +189,17 @@ impl TryFrom<MessageRow> for Message {
             back_at: row.back_at,
             delivery_status: row.delivery_status,
             attachments,
+            ai: row.ai_source.map(|source_title| AiAnswer {
+                source_title,
+                helpful: row.ai_helpful.map(|helpful| helpful != 0),
+            }),
         })
     }
 }
 
 const MESSAGE_COLUMNS: &str =
     "m.id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_name, m.body, m.created_at,
-     m.back_at, m.attachments, m.delivery_status";
+     m.back_at, m.attachments, m.delivery_status, m.ai_source, m.ai_helpful";
 
 #[derive(sqlx::FromRow)]
 pub(super) struct SummaryRow {
@@ -269,6 +296,7 @@ pub(super) async fn append_in(
             created_ticket: false,
             queued_jobs: false,
             events: Vec::new(),
+            ai_answers: false,
         });
     }
 
@@ -293,7 +321,7 @@ pub(super) async fn append_in(
                 .fetch_optional(&mut *connection)
                 .await?
             }
-            (Sender::Agent { .. } | Sender::System { .. }, Some(id)) => {
+            (Sender::Agent { .. } | Sender::System { .. } | Sender::Ai { .. }, Some(id)) => {
                 sqlx::query_as(
                     "SELECT id, customer_id, status, assignee_id, channel FROM conversations
                      WHERE id = $1",
@@ -302,7 +330,7 @@ pub(super) async fn append_in(
                 .fetch_optional(&mut *connection)
                 .await?
             }
-            (Sender::Agent { .. } | Sender::System { .. }, None) => None,
+            (Sender::Agent { .. } | Sender::System { .. } | Sender::Ai { .. }, None) => None,
         };
 
     let now = now_ms();
@@ -316,23 +344,32 @@ pub(super) async fn append_in(
         }
         (None, Sender::Shopper { customer_id, .. }) if new.conversation_id.is_none() => {
             let id = new_id();
+            let status = if new.ai_first {
+                TicketStatus::Ai
+            } else {
+                TicketStatus::Open
+            };
             sqlx::query(
                 "INSERT INTO conversations (id, customer_id, channel, status, assignee_id,
                     preview, last_seq, last_shopper_seq, last_activity_at, created_at)
-                 VALUES ($1, $2, 'chat', 'open', NULL, '', 0, 0, $3, $3)",
+                 VALUES ($1, $2, 'chat', $3, NULL, '', 0, 0, $4, $4)",
             )
             .bind(&id)
             .bind(customer_id)
+            .bind(status.as_str())
             .bind(now)
             .execute(&mut *connection)
             .await?;
-            // Committed with the ticket, so no new ticket goes unannounced.
-            super::jobs::enqueue_in(&mut *connection, NEW_TICKET_JOB, &id, now).await?;
+            // Committed with the ticket, so no new ticket goes unannounced. One the AI
+            // agent answers is announced when it hands off.
+            if !new.ai_first {
+                super::jobs::enqueue_in(&mut *connection, NEW_TICKET_JOB, &id, now).await?;
+            }
             created_ticket = true;
             (
                 id,
                 customer_id.clone(),
-                "open".to_owned(),
+                status.as_str().to_owned(),
                 None,
                 "chat".to_owned(),
             )
@@ -366,6 +403,7 @@ pub(super) async fn append_in(
     // wait; an agent replying ends it, and takes the ticket if someone else held it.
     let wakes =
         matches!(new.sender, Sender::Shopper { .. }) && status == TicketStatus::Snoozed.as_str();
+    let ai_answering = status == TicketStatus::Ai.as_str();
     let takes = match &new.sender {
         Sender::Agent { agent_id, .. } if assignee.as_deref() != Some(agent_id.as_str()) => {
             Some(agent_id)
@@ -380,8 +418,15 @@ pub(super) async fn append_in(
         (Sender::Shopper { .. }, false, _) => {
             ", last_shopper_seq = last_seq + 1, waiting_since = COALESCE(waiting_since, $2)"
         }
+        // An agent writing in a chat the AI agent is answering takes it over.
+        (Sender::Agent { .. }, _, Some(_)) if ai_answering => {
+            ", assignee_id = $4, waiting_since = NULL, status = 'open'"
+        }
         (Sender::Agent { .. }, _, Some(_)) => ", assignee_id = $4, waiting_since = NULL",
-        (Sender::Agent { .. }, _, None) => ", waiting_since = NULL",
+        (Sender::Agent { .. }, _, None) if ai_answering => {
+            ", waiting_since = NULL, status = 'open'"
+        }
+        (Sender::Agent { .. }, _, None) | (Sender::Ai { .. }, _, _) => ", waiting_since = NULL",
         (Sender::System { .. }, _, _) => "",
     };
     let sql = format!(
@@ -443,11 +488,19 @@ pub(super) async fn append_in(
         back_at: new.back_at,
         attachments,
         delivery_status: sends_sms.then(|| "queued".to_owned()),
+        ai: match &new.sender {
+            Sender::Ai { source_title, .. } => Some(AiAnswer {
+                source_title: source_title.clone(),
+                helpful: None,
+            }),
+            _ => None,
+        },
     };
+    let ai_source = message.ai.as_ref().map(|ai| &ai.source_title);
     sqlx::query(
         "INSERT INTO messages (id, conversation_id, seq, sender_key, client_id, author_kind,
-            author_name, body, created_at, back_at, attachments)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            author_name, body, created_at, back_at, attachments, ai_source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(&message.id)
     .bind(&conversation_id)
@@ -457,13 +510,14 @@ pub(super) async fn append_in(
     .bind(match message.author_kind {
         AuthorKind::Shopper => "shopper",
         AuthorKind::Agent => "agent",
-        AuthorKind::System => "system",
+        AuthorKind::System | AuthorKind::Ai => "system",
     })
     .bind(&message.author_name)
     .bind(&message.body)
     .bind(now)
     .bind(message.back_at)
     .bind(attachments_json)
+    .bind(ai_source)
     .execute(&mut *connection)
     .await?;
     super::attachments::link_in(connection, &new.attachments, &message.id).await?;
@@ -471,14 +525,22 @@ pub(super) async fn append_in(
         // Committed with the reply, so no reply is stored without going out.
         super::sms::queue_send_in(connection, &message.id, now).await?;
     }
+    let ai_answers = ai_answering && matches!(new.sender, Sender::Shopper { .. });
+    if ai_answers {
+        // Committed with the question, so no question goes unanswered (see the job).
+        let payload = format!("{conversation_id} {seq}");
+        super::jobs::enqueue_in(connection, AI_REPLY_JOB, &payload, now + AI_REPLY_GRACE_MS)
+            .await?;
+    }
 
     Ok(Appended {
         message,
         customer_id,
         duplicate: false,
         created_ticket,
-        queued_jobs: created_ticket || sends_sms,
+        queued_jobs: (created_ticket && !new.ai_first) || sends_sms,
         events,
+        ai_answers,
     })
 }
 
@@ -737,6 +799,7 @@ mod tests {
             body: "Where is my order?".to_owned(),
             back_at: None,
             attachments: Vec::new(),
+            ai_first: false,
         }
     }
 

@@ -22,23 +22,23 @@ use server::{
 
 /// One request the fake received.
 #[derive(Debug, Clone)]
-struct Received {
-    method: Method,
-    path: String,
-    authorization: String,
-    body: Value,
+pub struct Received {
+    pub method: Method,
+    pub path: String,
+    pub authorization: String,
+    pub body: Value,
 }
 
 /// A vendor stand-in on a random loopback port: records every request and answers
 /// each with `status` and `reply`.
-struct Fake {
-    url: String,
+pub struct Fake {
+    pub url: String,
     received: Arc<Mutex<Vec<Received>>>,
     server: tokio::task::JoinHandle<()>,
 }
 
 impl Fake {
-    async fn start(status: StatusCode, reply: Value) -> Fake {
+    pub async fn start(status: StatusCode, reply: Value) -> Fake {
         let received: Arc<Mutex<Vec<Received>>> = Arc::default();
         let log = Arc::clone(&received);
         let app = Router::new().fallback(
@@ -74,7 +74,7 @@ impl Fake {
         }
     }
 
-    fn only_request(&self) -> Received {
+    pub fn only_request(&self) -> Received {
         let received = self.received.lock().expect("log");
         assert_eq!(received.len(), 1, "{received:?}");
         received[0].clone()
@@ -87,7 +87,7 @@ impl Drop for Fake {
     }
 }
 
-fn basic(user: &str, password: &str) -> String {
+pub fn basic(user: &str, password: &str) -> String {
     format!("Basic {}", STANDARD.encode(format!("{user}:{password}")))
 }
 

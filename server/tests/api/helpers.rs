@@ -79,6 +79,7 @@ pub async fn spawn_app_with(
         shopify_webhook_secret: Some(Secret::new(SHOPIFY_SECRET)),
         sms: None,
         ai_model: None,
+        handoff_urls: Default::default(),
     };
     configure(&mut config);
     let app = Application::build(config).await.expect("app builds");

@@ -7,6 +7,7 @@ mod helpers;
 mod smtp;
 
 mod agents;
+mod ai_chat;
 mod ai_services;
 mod assets;
 mod chat;

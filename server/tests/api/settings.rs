@@ -674,7 +674,7 @@ async fn the_ai_agents_knowledge_is_changed_by_owners_and_admins_and_tried_by_an
         .await;
     assert_eq!(
         handoff["Handoff"]["reason"],
-        json!("The shopper asks for a person.")
+        json!("The shopper asked for a person.")
     );
     app.stop().await;
 }

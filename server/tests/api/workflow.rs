@@ -460,6 +460,7 @@ async fn long_views_come_in_pages_without_gaps_or_repeats() {
                 body: "Hello".into(),
                 back_at: None,
                 attachments: Vec::new(),
+                ai_first: false,
             })
             .await
             .expect("stored");

@@ -11,8 +11,8 @@ use protocol::settings::{
 };
 
 use super::{
-    ago, focus_first, Controls, FormFeedback, Now, Outcome, ReadOnlyNote, SettingsBody,
-    SettingsHead,
+    ago, ai_handoff::AiChatForm, focus_first, Controls, FormFeedback, Now, Outcome, ReadOnlyNote,
+    SettingsBody, SettingsHead,
 };
 use crate::api::{
     ai_knowledge, create_article, delete_article, import_products, try_ai, update_article, ApiError,
@@ -40,6 +40,7 @@ fn AiKnowledge(summary: AiKnowledgeSummary, can_edit: bool) -> impl IntoView {
     let controls = Controls::new(can_edit);
     view! {
         <ReadOnlyNote can_edit />
+        <AiChatForm summary can_edit />
         <TryQuestion />
         <Sources summary controls />
         <Articles summary controls />

@@ -7,6 +7,7 @@
 //! `ActionForm`), so a failed save keeps what the merchant typed.
 
 mod ai_agent;
+mod ai_handoff;
 mod api_keys;
 mod faqs;
 mod general;

@@ -1,0 +1,665 @@
+//! The AI agent in the web chat: it answers a shopper's message from the store's
+//! knowledge (cited), or hands the conversation off as Settings → AI agent says.
+//!
+//! Answers run right after the shopper's message is acknowledged, on the node that
+//! stored it. The message's transaction also queued an `ai_reply` job due a little
+//! later: if this node died before answering, the job answers instead. Both write the
+//! answer with the same client id, so a shopper never gets two.
+
+use std::sync::{Arc, Mutex};
+
+use protocol::{settings::HandoffTarget, AuthorKind, Message, ServerFrame};
+use tokio::sync::Notify;
+
+use super::{
+    generator::{Generator, Grounding},
+    handoff::{Gorgias, HandoffError, Transcript, TranscriptLine, Zendesk},
+    text::words,
+    Answerer, Decision, HandoffReason,
+};
+use crate::{
+    config::Secret,
+    fanout::Fanout,
+    settings::Settings,
+    store::{
+        AppendError, FeedbackError, HandedOff, HandoffTo, NewMessage, Sender, Store, StoreError,
+    },
+};
+
+/// How the AI agent signs its answers.
+pub const AI_AUTHOR: &str = "AI assistant";
+/// Passages the model is given to write from.
+const GROUNDING_PASSAGES: usize = 3;
+/// Attempts at creating a Zendesk or Gorgias ticket before the handoff falls back to
+/// the team here (30 s, 1, 2, 4 minutes apart: about 8 minutes in all).
+pub const EXTERNAL_HANDOFF_ATTEMPTS: i64 = 5;
+
+/// What the AI agent would say to a question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Answer {
+        source_title: String,
+        text: String,
+        /// How much of the question the best passage covers, 0..=1.
+        coverage: f64,
+        /// The model that wrote `text`; `None`: `text` is the passage itself.
+        written_by: Option<String>,
+    },
+    /// A greeting or thanks, answered without the knowledge.
+    SmallTalk(&'static str),
+    Handoff(HandoffReason),
+}
+
+/// Where outside services are, when not at their public addresses (tests, proxies).
+#[derive(Debug, Clone, Default)]
+pub struct ServiceUrls {
+    pub zendesk: Option<String>,
+    pub gorgias: Option<String>,
+}
+
+/// The answerer built from the knowledge as it was at `stamp`.
+struct Cached {
+    stamp: Vec<i64>,
+    answerer: Arc<Answerer>,
+}
+
+#[derive(Clone)]
+pub struct AiAgent {
+    store: Store,
+    fanout: Fanout,
+    settings: Settings,
+    http: reqwest::Client,
+    generator: Option<Generator>,
+    services: ServiceUrls,
+    /// Wakes the background worker when a handoff queued jobs.
+    worker: Arc<Notify>,
+    cached: Arc<Mutex<Option<Cached>>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AgentError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Append(#[from] AppendError),
+}
+
+impl AiAgent {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        store: Store,
+        fanout: Fanout,
+        settings: Settings,
+        http: reqwest::Client,
+        generator: Option<Generator>,
+        services: ServiceUrls,
+        worker: Arc<Notify>,
+    ) -> Self {
+        AiAgent {
+            store,
+            fanout,
+            settings,
+            http,
+            generator,
+            services,
+            worker,
+            cached: Arc::default(),
+        }
+    }
+
+    pub fn generator(&self) -> Option<&Generator> {
+        self.generator.as_ref()
+    }
+
+    /// The answerer over the knowledge as it is now. Rebuilt only when the knowledge
+    /// changed (on any node: the stamp is read from the database).
+    pub async fn answerer(&self) -> Result<Arc<Answerer>, StoreError> {
+        let stamp = self.store.knowledge_stamp().await?;
+        if let Some(cached) = self.cached_for(&stamp) {
+            return Ok(cached);
+        }
+        let answerer = Arc::new(Answerer::new(self.store.knowledge().await?));
+        let mut cached = self
+            .cached
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *cached = Some(Cached {
+            stamp,
+            answerer: Arc::clone(&answerer),
+        });
+        Ok(answerer)
+    }
+
+    fn cached_for(&self, stamp: &[i64]) -> Option<Arc<Answerer>> {
+        let cached = self
+            .cached
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        cached
+            .as_ref()
+            .filter(|cached| cached.stamp == stamp)
+            .map(|cached| Arc::clone(&cached.answerer))
+    }
+
+    /// What the AI agent would reply to `question`: the best passage (worded by the
+    /// model when one is configured), small talk, or a handoff and why.
+    pub async fn reply_to(&self, question: &str) -> Result<Reply, StoreError> {
+        if let Some(reply) = small_talk(question) {
+            return Ok(Reply::SmallTalk(reply));
+        }
+        let answerer = self.answerer().await?;
+        let hit = match answerer.decide(question) {
+            Decision::Answer(hit) => hit,
+            Decision::Handoff(reason) => return Ok(Reply::Handoff(reason)),
+        };
+        let quoted = Reply::Answer {
+            source_title: hit.source.title.clone(),
+            text: hit.passage.text.clone(),
+            coverage: hit.coverage,
+            written_by: None,
+        };
+        let Some(generator) = &self.generator else {
+            return Ok(quoted);
+        };
+        // Retrieval decided there is an answer; the model words it from the best passages.
+        let hits = answerer.index().search(question, GROUNDING_PASSAGES);
+        let grounding: Vec<Grounding<'_>> = hits
+            .iter()
+            .map(|hit| Grounding {
+                title: &hit.source.title,
+                text: &hit.passage.text,
+            })
+            .collect();
+        let store_name = self.settings.current().shop.general.store_name.clone();
+        match generator
+            .answer(&self.http, &store_name, question, &grounding)
+            .await
+        {
+            Ok(Some(text)) => Ok(Reply::Answer {
+                source_title: hit.source.title.clone(),
+                text,
+                coverage: hit.coverage,
+                written_by: Some(generator.model().to_owned()),
+            }),
+            Ok(None) => Ok(Reply::Handoff(HandoffReason::LowConfidence)),
+            Err(error) => {
+                // The shopper still gets the passage itself.
+                tracing::warn!(error = %error, "the AI model failed; quoting the passage");
+                Ok(quoted)
+            }
+        }
+    }
+
+    /// Answers the shopper's message `seq`, or hands off. Does nothing when the chat is
+    /// no longer the AI agent's, or the message was answered already.
+    pub async fn respond(&self, conversation_id: &str, seq: i64) -> Result<(), AgentError> {
+        let settings = self.settings.current();
+        let ai = &settings.shop.ai_agent;
+        if !self.store.ai_answering(conversation_id).await? {
+            return Ok(());
+        }
+        if !ai.enabled {
+            // Switched off while this chat was the AI agent's: the team takes it.
+            return self
+                .hand_off_to(
+                    conversation_id,
+                    &HandoffTarget::Helpdesk,
+                    "The AI agent was switched off.",
+                )
+                .await;
+        }
+        let Some(question) = self.store.message_at(conversation_id, seq).await? else {
+            return Ok(());
+        };
+        if question.author_kind != AuthorKind::Shopper {
+            return Ok(());
+        }
+        let client_id = format!("ai-{conversation_id}-{seq}");
+        let (source_title, text) = match self.reply_to(&question.body).await? {
+            Reply::Answer {
+                source_title, text, ..
+            } => (source_title, text),
+            Reply::SmallTalk(text) => (String::new(), text.to_owned()),
+            Reply::Handoff(reason) => {
+                return self
+                    .hand_off_to(conversation_id, &ai.handoff, reason_text(reason))
+                    .await
+            }
+        };
+        let sender = if source_title.is_empty() {
+            Sender::System {
+                name: AI_AUTHOR.to_owned(),
+            }
+        } else {
+            Sender::Ai {
+                name: AI_AUTHOR.to_owned(),
+                source_title,
+            }
+        };
+        self.say(conversation_id, sender, client_id, text).await
+    }
+
+    /// The shopper chose "Talk to a person" in their conversation.
+    pub async fn talk_to_person(
+        &self,
+        customer_id: &str,
+        conversation_id: &str,
+    ) -> Result<bool, AgentError> {
+        let owner = self.store.conversation_customer(conversation_id).await?;
+        if owner.as_deref() != Some(customer_id) {
+            return Ok(false);
+        }
+        self.hand_off(conversation_id, reason_text(HandoffReason::Requested))
+            .await?;
+        Ok(true)
+    }
+
+    /// The shopper's Yes/No on an answer: recorded (and shown in the thread); enough
+    /// "No"s in a row hand off, fewer get an apology and a nudge.
+    pub async fn feedback(
+        &self,
+        customer_id: &str,
+        message_id: &str,
+        helpful: bool,
+    ) -> Result<(), FeedbackError> {
+        let feedback = self
+            .store
+            .record_ai_feedback(customer_id, message_id, helpful)
+            .await?;
+        self.fanout
+            .ticket_changed(
+                &feedback.conversation_id,
+                std::slice::from_ref(&feedback.event),
+                None,
+            )
+            .await;
+        if !helpful && feedback.ai_answering {
+            if let Err(error) = self
+                .unhelpful(&feedback.conversation_id, feedback.unhelpful_in_a_row)
+                .await
+            {
+                tracing::warn!(%error, "answering an unhelpful verdict failed");
+            }
+        }
+        Ok(())
+    }
+
+    /// "Talk to a person", or too many unhelpful answers: hand off as configured.
+    pub async fn hand_off(&self, conversation_id: &str, reason: &str) -> Result<(), AgentError> {
+        let target = self.settings.current().shop.ai_agent.handoff.clone();
+        self.hand_off_to(conversation_id, &target, reason).await
+    }
+
+    /// The shopper said an answer did not help, `in_a_row` times now.
+    pub async fn unhelpful(&self, conversation_id: &str, in_a_row: i64) -> Result<(), AgentError> {
+        let limit = i64::from(self.settings.current().shop.ai_agent.unhelpful_limit);
+        if in_a_row >= limit {
+            let reason = format!("The shopper said {in_a_row} answers in a row did not help.");
+            return self.hand_off(conversation_id, &reason).await;
+        }
+        self.say(
+            conversation_id,
+            Sender::System {
+                name: AI_AUTHOR.to_owned(),
+            },
+            format!("ai-sorry-{conversation_id}-{in_a_row}"),
+            "Sorry that didn't help. Could you ask it another way? Or choose \
+             \"Talk to a person\" and our team will take over."
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn hand_off_to(
+        &self,
+        conversation_id: &str,
+        target: &HandoffTarget,
+        reason: &str,
+    ) -> Result<(), AgentError> {
+        match target {
+            HandoffTarget::Helpdesk => {
+                let Some(handed) = self
+                    .store
+                    .hand_off(conversation_id, &HandoffTo::Helpdesk, reason)
+                    .await?
+                else {
+                    return Ok(());
+                };
+                self.announce(conversation_id, &handed).await;
+                self.say(
+                    conversation_id,
+                    system(),
+                    format!("handoff-{conversation_id}"),
+                    "I've passed this to our team. A person will reply here as soon as they can."
+                        .to_owned(),
+                )
+                .await
+            }
+            HandoffTarget::Zendesk { .. } | HandoffTarget::Gorgias { .. } => {
+                let service = target.label();
+                let email = self
+                    .store
+                    .ticket_summary(conversation_id, "")
+                    .await?
+                    .map(|ticket| ticket.customer_email)
+                    .filter(|email| !email.is_empty());
+                let Some(email) = email else {
+                    // They reply by email; without one the team here takes it.
+                    let reason = format!(
+                        "{reason} ({service} replies by email, and this shopper gave none.)"
+                    );
+                    return Box::pin(self.hand_off_to(
+                        conversation_id,
+                        &HandoffTarget::Helpdesk,
+                        &reason,
+                    ))
+                    .await;
+                };
+                let to = HandoffTo::External;
+                let Some(handed) = self.store.hand_off(conversation_id, &to, reason).await? else {
+                    return Ok(());
+                };
+                self.announce(conversation_id, &handed).await;
+                self.say(
+                    conversation_id,
+                    system(),
+                    format!("handoff-{conversation_id}"),
+                    format!(
+                        "I've passed your question to our team. They'll reply by email to {email}."
+                    ),
+                )
+                .await
+            }
+            HandoffTarget::CustomMessage { message } => {
+                self.say(
+                    conversation_id,
+                    system(),
+                    format!("handoff-{conversation_id}"),
+                    message.clone(),
+                )
+                .await?;
+                let Some(handed) = self
+                    .store
+                    .hand_off(conversation_id, &HandoffTo::Ended, reason)
+                    .await?
+                else {
+                    return Ok(());
+                };
+                self.fanout
+                    .ticket_changed(
+                        conversation_id,
+                        handed.event.as_slice(),
+                        Some(&handed.customer_id),
+                    )
+                    .await;
+                Ok(())
+            }
+        }
+    }
+
+    /// Tells the team (the ticket, its handoff note) and the shopper's widgets.
+    async fn announce(&self, conversation_id: &str, handed: &HandedOff) {
+        self.fanout
+            .ticket_changed(conversation_id, handed.event.as_slice(), None)
+            .await;
+        self.fanout
+            .live(
+                false,
+                Some(&handed.customer_id),
+                ServerFrame::HandedOff {
+                    conversation_id: conversation_id.to_owned(),
+                },
+            )
+            .await;
+        if handed.queued_jobs {
+            self.worker.notify_one();
+        }
+    }
+
+    /// Stores and announces one automated message (once per `client_id`).
+    async fn say(
+        &self,
+        conversation_id: &str,
+        sender: Sender,
+        client_id: String,
+        body: String,
+    ) -> Result<(), AgentError> {
+        let appended = self
+            .store
+            .append_message(NewMessage {
+                sender,
+                conversation_id: Some(conversation_id.to_owned()),
+                client_id,
+                body,
+                back_at: None,
+                attachments: Vec::new(),
+                ai_first: false,
+            })
+            .await;
+        match appended {
+            Ok(appended) if !appended.duplicate => {
+                self.fanout
+                    .message_stored(&appended.customer_id, &appended.message)
+                    .await;
+                Ok(())
+            }
+            // Said already, or the chat ended meanwhile: nothing to add.
+            Ok(_) | Err(AppendError::Closed) => Ok(()),
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The `ai_handoff` job: creates the Zendesk or Gorgias ticket. `Ok(None)` when done
+    /// (created, or fallen back to the team here), `Ok(Some(error))` to try again later.
+    pub async fn external_handoff(
+        &self,
+        conversation_id: &str,
+        reason: &str,
+        attempts: i64,
+    ) -> Result<Option<String>, AgentError> {
+        let target = self.settings.current().shop.ai_agent.handoff.clone();
+        let result = match self.transcript(conversation_id, reason).await? {
+            None => return Ok(None),
+            Some(transcript) => self.create_external_ticket(&target, &transcript).await,
+        };
+        let service = target.label();
+        match result {
+            Ok(external_id) => {
+                if let Some(event) = self
+                    .store
+                    .handed_off_externally(conversation_id, service, &external_id, reason)
+                    .await?
+                {
+                    let customer = self.store.conversation_customer(conversation_id).await?;
+                    self.fanout
+                        .ticket_changed(conversation_id, &[event], customer.as_deref())
+                        .await;
+                }
+                Ok(None)
+            }
+            Err(error) if error.is_transient() && attempts < EXTERNAL_HANDOFF_ATTEMPTS => {
+                Ok(Some(error.to_string()))
+            }
+            Err(error) => {
+                tracing::warn!(%error, service, "handoff failed for good; the team here takes it");
+                let Some(event) = self
+                    .store
+                    .external_handoff_failed(conversation_id, service, &error.to_string())
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                self.fanout
+                    .ticket_changed(conversation_id, &[event], None)
+                    .await;
+                self.worker.notify_one();
+                self.say(
+                    conversation_id,
+                    system(),
+                    format!("handoff-fallback-{conversation_id}"),
+                    "Our team will reply here instead, as soon as they can.".to_owned(),
+                )
+                .await?;
+                Ok(None)
+            }
+        }
+    }
+
+    async fn create_external_ticket(
+        &self,
+        target: &HandoffTarget,
+        transcript: &Transcript,
+    ) -> Result<String, HandoffError> {
+        match target {
+            HandoffTarget::Zendesk {
+                subdomain,
+                email,
+                api_token,
+            } => {
+                let mut zendesk = Zendesk::new(subdomain, email, Secret::new(api_token.as_str()))
+                    .map_err(|error| HandoffError::Misconfigured("Zendesk", error))?;
+                if let Some(url) = &self.services.zendesk {
+                    zendesk = zendesk.at(url);
+                }
+                zendesk.create_ticket(&self.http, transcript).await
+            }
+            HandoffTarget::Gorgias {
+                domain,
+                username,
+                api_key,
+            } => {
+                let mut gorgias = Gorgias::new(domain, username, Secret::new(api_key.as_str()))
+                    .map_err(|error| HandoffError::Misconfigured("Gorgias", error))?;
+                if let Some(url) = &self.services.gorgias {
+                    gorgias = gorgias.at(url);
+                }
+                gorgias.create_ticket(&self.http, transcript).await
+            }
+            other => Err(HandoffError::Misconfigured(
+                "the handoff",
+                format!("the merchant changed the handoff to {}", other.label()),
+            )),
+        }
+    }
+
+    /// The conversation so far, for another helpdesk; `None` when it is gone.
+    async fn transcript(
+        &self,
+        conversation_id: &str,
+        reason: &str,
+    ) -> Result<Option<Transcript>, StoreError> {
+        let Some(ticket) = self.store.ticket_summary(conversation_id, "").await? else {
+            return Ok(None);
+        };
+        let messages: Vec<Message> = self.store.messages_after(conversation_id, 0).await?;
+        let store_name = self.settings.current().shop.general.store_name.clone();
+        let subject = messages
+            .iter()
+            .find(|message| message.author_kind == AuthorKind::Shopper)
+            .map(|message| message.body.chars().take(80).collect::<String>())
+            .filter(|subject| !subject.trim().is_empty())
+            .unwrap_or_else(|| format!("Chat on {store_name}"));
+        Ok(Some(Transcript {
+            shopper_name: ticket.customer_name.clone(),
+            shopper_email: Some(ticket.customer_email.clone()).filter(|email| !email.is_empty()),
+            subject,
+            reason: reason.to_owned(),
+            lines: messages
+                .into_iter()
+                .map(|message| TranscriptLine {
+                    from_shopper: message.author_kind == AuthorKind::Shopper,
+                    author: message.author_name,
+                    body: message.body,
+                    at: message.created_at,
+                })
+                .collect(),
+        }))
+    }
+}
+
+fn system() -> Sender {
+    Sender::System {
+        name: AI_AUTHOR.to_owned(),
+    }
+}
+
+/// Why the AI agent handed off, as the team reads it in the thread.
+pub fn reason_text(reason: HandoffReason) -> &'static str {
+    match reason {
+        HandoffReason::Requested => "The shopper asked for a person.",
+        HandoffReason::CaseWork => {
+            "It is about the shopper's own order, payment or account: a person has to look."
+        }
+        HandoffReason::LowConfidence => {
+            "Nothing in the knowledge answers it well enough, so it would not guess."
+        }
+    }
+}
+
+/// Words of a greeting or thanks, English and Portuguese (folded, no accents).
+const GREETING_WORDS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "hiya",
+    "there",
+    "good",
+    "morning",
+    "afternoon",
+    "evening",
+    "ola",
+    "oi",
+    "bom",
+    "boa",
+    "dia",
+    "tarde",
+    "noite",
+    "tudo",
+    "bem",
+];
+const THANKS_WORDS: &[&str] = &[
+    "thanks", "thank", "you", "thx", "ty", "cheers", "great", "perfect", "awesome", "ok", "okay",
+    "obrigado", "obrigada", "valeu", "much", "so", "very", "muito",
+];
+
+/// A greeting or a thanks with nothing else in it gets a friendly word, not a handoff.
+fn small_talk(question: &str) -> Option<&'static str> {
+    let words = words(question);
+    if words.is_empty() {
+        return None;
+    }
+    if words
+        .iter()
+        .all(|word| GREETING_WORDS.contains(&word.as_str()))
+    {
+        return Some(
+            "Hi! I'm the store's AI assistant. Ask me about shipping, returns, sizes or our \
+             products, or choose \"Talk to a person\" at any time.",
+        );
+    }
+    let thanks = |word: &String| {
+        THANKS_WORDS.contains(&word.as_str()) || GREETING_WORDS.contains(&word.as_str())
+    };
+    words
+        .iter()
+        .all(thanks)
+        .then_some("You're welcome! Anything else I can help with?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greetings_and_thanks_are_small_talk_and_questions_are_not() {
+        assert!(small_talk("Hi there!").is_some());
+        assert!(small_talk("Olá, bom dia").is_some());
+        assert_eq!(
+            small_talk("Thanks so much"),
+            Some("You're welcome! Anything else I can help with?")
+        );
+        assert_eq!(small_talk("Hi, do you ship to Canada?"), None);
+        assert_eq!(small_talk("thanks, where is my order?"), None);
+        assert_eq!(small_talk("   "), None);
+    }
+}
