@@ -1,9 +1,12 @@
 // An admin gives the AI agent its knowledge in Settings → AI agent (an article and a
 // Shopify products export) and tries shoppers' questions: a known one gets a cited
-// answer, an order of the shopper's own goes to the team. Runs after chat.spec.ts (which
-// creates the owner) on the same server.
+// answer, an order of the shopper's own goes to the team. Then the AI agent answers a
+// shopper in the storefront's chat, and hands off to the inbox, live. Runs after
+// chat.spec.ts (which creates the owner) on the same server, and turns the AI agent off
+// again for the files after it.
 import { expect, test } from "@playwright/test";
-import { expectAccessible, logInAsOwner, shots, watchErrors } from "./support";
+import { demoUrl } from "../playwright.config";
+import { expectAccessible, logInAsOwner, openChat, send, shots, watchErrors } from "./support";
 
 const products = {
   products: [
@@ -86,4 +89,92 @@ test("the AI agent answers from the knowledge the merchant gives it, and hands o
   await expectAccessible(page);
   expect(errors).toEqual([]);
   await context.close();
+});
+
+test("shoppers get cited answers first, and a person when the AI agent cannot help or they ask", async ({ browser }) => {
+  const agentContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const agent = await agentContext.newPage();
+  const agentErrors = watchErrors(agent);
+  await logInAsOwner(agent);
+  await agent.goto("/settings/ai-agent");
+  await agent.getByLabel("Title", { exact: true }).fill("Shipping policy");
+  await agent
+    .getByLabel("Text", { exact: true })
+    .fill("Shipping to Canada: orders arrive in 4 to 8 business days, tracked all the way.");
+  await agent.getByRole("button", { name: "Add article" }).click();
+  await expect(agent.locator(".macro-name")).toHaveText(["Shipping policy"]);
+  const chatForm = agent.locator("form[aria-labelledby=ai-chat-title]");
+  await chatForm.getByLabel("Let the AI agent answer new chats first").check();
+  await chatForm.getByLabel("This helpdesk").check();
+  await chatForm.getByRole("button", { name: "Save" }).click();
+  await expect(chatForm.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  await agent.screenshot(shots("settings-ai-agent-chat"));
+
+  // Cleo asks something the knowledge answers: an instant answer, cited and marked.
+  const shopContext = await browser.newContext({ viewport: { width: 1100, height: 820 } });
+  const shop = await shopContext.newPage();
+  const shopErrors = watchErrors(shop);
+  await shop.goto(`${demoUrl}/?as=cleo`);
+  const drawer = await openChat(shop);
+  const thread = drawer.getByRole("log", { name: "Conversation" });
+  await send(drawer, "Do you ship to Canada?");
+  await expect(thread).toContainText("orders arrive in 4 to 8 business days");
+  await expect(thread).toContainText("From: Shipping policy");
+  await expect(thread).toContainText("AI assistant · Automated");
+  const talk = drawer.getByRole("button", { name: "Talk to a person" });
+  await expect(talk).toBeVisible();
+  await shop.screenshot(shots("storefront-ai-answer"));
+  await expectAccessible(shop, "#shopdesk-widget");
+  const verdict = drawer.getByRole("group", { name: "Did that answer your question?" });
+  await verdict.getByRole("button", { name: "Yes" }).click();
+  await expect(drawer.getByText("Thanks for telling us.")).toBeVisible();
+
+  // The team sees it only in the AI agent view while the AI agent handles it.
+  await agent.goto("/inbox?status=ai&scope=all&sort=activity");
+  await expect(agent.getByRole("link", { name: /Cleo Lima/ })).toBeVisible();
+  await agent.goto("/inbox");
+  await expect(agent.getByText(/^Connecting/)).toBeHidden();
+  const row = agent.getByRole("link", { name: /Cleo Lima/ });
+  await expect(row).toHaveCount(0);
+
+  // Something it does not know: handed to the team, and the ticket appears live.
+  await send(drawer, "Do you sell kayaks?");
+  await expect(thread).toContainText("A person will reply here");
+  await expect(talk).toBeHidden();
+  await expect(row).toBeVisible();
+  await row.click();
+  const agentThread = agent.getByRole("log", { name: "Conversation with Cleo Lima" });
+  await expect(agentThread).toContainText("Do you ship to Canada?");
+  await expect(agentThread).toContainText("From: Shipping policy · Shopper: helped");
+  await expect(agentThread).toContainText("Do you sell kayaks?");
+  await expect(agentThread).toContainText("The AI agent handed off to the team");
+  await agent.screenshot(shots("helpdesk-ai-handoff"));
+  const reply = agent.getByLabel("Reply to Cleo Lima");
+  await reply.fill("No kayaks, sorry! Canoes are coming in spring.");
+  await reply.press("Enter");
+  await expect(thread).toContainText("Canoes are coming in spring.");
+
+  // A new chat: "Talk to a person" right after an answer hands off at once.
+  await drawer.getByRole("button", { name: "End chat" }).click();
+  await drawer.getByRole("alertdialog", { name: "End this chat?" }).getByRole("button", { name: "End chat" }).click();
+  await drawer.getByRole("button", { name: "Start a new chat" }).click();
+  await send(drawer, "How long does shipping to Canada take?");
+  await expect(thread).toContainText("From: Shipping policy");
+  await talk.click();
+  await expect(thread).toContainText("A person will reply here");
+  await agent.goto("/inbox");
+  await expect(agent.getByRole("link", { name: /Cleo Lima/ }).filter({ hasText: "A person will reply here" })).toBeVisible();
+  await drawer.getByRole("button", { name: "End chat" }).click();
+  await drawer.getByRole("alertdialog", { name: "End this chat?" }).getByRole("button", { name: "End chat" }).click();
+  await expect(drawer.getByText("This chat has ended.")).toBeVisible();
+
+  // Off again for the tests after this file.
+  await agent.goto("/settings/ai-agent");
+  await chatForm.getByLabel("Let the AI agent answer new chats first").uncheck();
+  await chatForm.getByRole("button", { name: "Save" }).click();
+  await expect(chatForm.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  expect(agentErrors).toEqual([]);
+  expect(shopErrors).toEqual([]);
+  await agentContext.close();
+  await shopContext.close();
 });

@@ -1,26 +1,9 @@
 // The shopper's Customer Hub drawer on the demo storefront: offline-safe sending, ending
 // a chat (with its question) and reading it later, Portuguese, the Orders tab, keyboard
 // use with focus kept in the drawer, an accessibility scan, and a hostile theme.
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { demoUrl } from "../playwright.config";
-import { expectAccessible, logInAsOwner, shots, watchErrors } from "./support";
-
-/** Opens the drawer and gets past the FAQs (if the merchant has any) to the composer. */
-async function openChat(shop: Page, name = "Demo Store"): Promise<Locator> {
-  await shop.getByRole("button", { name: "Open chat" }).click();
-  const drawer = shop.getByRole("dialog", { name });
-  const message = drawer.getByLabel("Message");
-  const help = drawer.getByRole("button", { name: "I still need help" });
-  await expect(message.or(help)).toBeVisible();
-  if (await help.isVisible()) await help.click();
-  await expect(message).toBeVisible();
-  return drawer;
-}
-
-async function send(drawer: Locator, text: string) {
-  await drawer.getByLabel("Message").fill(text);
-  await drawer.getByLabel("Message").press("Enter");
-}
+import { expectAccessible, logInAsOwner, openChat, send, shots, watchErrors } from "./support";
 
 test("messages written offline wait as sending and arrive once when the shopper is back online; an ended chat stays readable", async ({ browser }) => {
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 760 } });

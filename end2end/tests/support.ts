@@ -1,7 +1,7 @@
 // What the browser tests share: screenshots, error watching, logging in, and the
 // accessibility scan.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 export const shots = (name: string) => ({
   path: `test-results/screenshots/${name}.png`,
@@ -41,4 +41,22 @@ export async function expectAccessible(page: Page, include?: string) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
   expect(serious).toEqual([]);
+}
+
+/** Opens the drawer and gets past the FAQs (if the merchant has any) to the composer. */
+export async function openChat(shop: Page, name = "Demo Store"): Promise<Locator> {
+  await shop.getByRole("button", { name: "Open chat" }).click();
+  const drawer = shop.getByRole("dialog", { name });
+  const message = drawer.getByLabel("Message");
+  const help = drawer.getByRole("button", { name: "I still need help" });
+  await expect(message.or(help)).toBeVisible();
+  if (await help.isVisible()) await help.click();
+  await expect(message).toBeVisible();
+  return drawer;
+}
+
+/** Types a message in the drawer and sends it with Enter. */
+export async function send(drawer: Locator, text: string) {
+  await drawer.getByLabel("Message").fill(text);
+  await drawer.getByLabel("Message").press("Enter");
 }

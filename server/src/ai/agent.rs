@@ -20,6 +20,7 @@ use super::{
 use crate::{
     config::Secret,
     fanout::Fanout,
+    ids::now_ms,
     settings::Settings,
     store::{
         AppendError, FeedbackError, HandedOff, HandoffTo, NewMessage, Sender, Store, StoreError,
@@ -326,12 +327,31 @@ impl AiAgent {
                     return Ok(());
                 };
                 self.announce(conversation_id, &handed).await;
-                self.say(
+                // Outside business hours the shopper also hears when the team is back.
+                let settings = self.settings.current();
+                let now = now_ms();
+                let (body, back_at) = if settings.schedule.is_open(now) {
+                    (
+                        "I've passed this to our team. A person will reply here as soon as \
+                         they can."
+                            .to_owned(),
+                        None,
+                    )
+                } else {
+                    (
+                        format!(
+                            "I've passed this to our team. {}",
+                            settings.shop.hours.away_message
+                        ),
+                        settings.schedule.next_open(now),
+                    )
+                };
+                self.say_at(
                     conversation_id,
                     system(),
                     format!("handoff-{conversation_id}"),
-                    "I've passed this to our team. A person will reply here as soon as they can."
-                        .to_owned(),
+                    body,
+                    back_at,
                 )
                 .await
             }
@@ -424,6 +444,19 @@ impl AiAgent {
         client_id: String,
         body: String,
     ) -> Result<(), AgentError> {
+        self.say_at(conversation_id, sender, client_id, body, None)
+            .await
+    }
+
+    /// [`AiAgent::say`], with when the team is back (shown under the message).
+    async fn say_at(
+        &self,
+        conversation_id: &str,
+        sender: Sender,
+        client_id: String,
+        body: String,
+        back_at: Option<i64>,
+    ) -> Result<(), AgentError> {
         let appended = self
             .store
             .append_message(NewMessage {
@@ -431,7 +464,7 @@ impl AiAgent {
                 conversation_id: Some(conversation_id.to_owned()),
                 client_id,
                 body,
-                back_at: None,
+                back_at,
                 attachments: Vec::new(),
                 ai_first: false,
             })

@@ -541,3 +541,53 @@ async fn bad_ai_settings_are_refused_and_nothing_changes() {
     assert!(!refused.status().is_success());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_handoff_outside_business_hours_says_when_the_team_is_back() {
+    let (app, _database) = spawn_app().await;
+    let owner = app.owner_cookie().await;
+    set_up_ai(&app, &owner, json!({ "type": "helpdesk" })).await;
+    // Open every day all day, except today (UTC): back tomorrow at midnight.
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let back_at = today
+        .tomorrow()
+        .expect("tomorrow")
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .expect("midnight")
+        .timestamp()
+        .as_millisecond();
+    let weekly: Vec<Value> = (1..=7)
+        .map(|weekday| json!({ "weekday": weekday, "range": { "opens": "00:00", "closes": "24:00" } }))
+        .collect();
+    let _: Value = app
+        .call_ok(
+            &owner,
+            "settings/save_business_hours",
+            json!({ "hours": {
+                "enabled": true, "time_zone": "UTC", "weekly": weekly,
+                "exceptions": [{ "date": today.to_string(), "ranges": [], "label": "Stocktake" }],
+                "away_message": "We're out today; we'll reply when we're back."
+            }}),
+        )
+        .await;
+    let mut shopper = app.connected_shopper("c-11", "Kim").await;
+
+    // The AI agent still answers what it knows, with no away message.
+    shopper
+        .send_text(None, "q1", "Can I return unworn items?")
+        .await;
+    shopper.ack("q1").await;
+    assert_eq!(next_message(&mut shopper).await.author_kind, AuthorKind::Ai);
+
+    shopper.send_text(None, "q2", "Do you sell kayaks?").await;
+    shopper.ack("q2").await;
+    let note = next_message(&mut shopper).await;
+    assert_eq!(
+        note.body,
+        "I've passed this to our team. We're out today; we'll reply when we're back."
+    );
+    assert_eq!(note.back_at, Some(back_at));
+    app.stop().await;
+}
