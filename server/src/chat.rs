@@ -8,6 +8,7 @@ use protocol::{
 };
 
 use crate::{
+    fanout::Fanout,
     ids::now_ms,
     state::AppState,
     store::{AgentRecord, AppendError, CustomerRecord, NewMessage, Sender, Store, StoreError},
@@ -211,20 +212,11 @@ pub async fn post_message(
     if is_shopper && !settings.schedule.is_open(now) {
         let state = state.clone();
         let conversation_id = appended.message.conversation_id.clone();
-        let customer_id = appended.customer_id.clone();
         let back_at = settings.schedule.next_open(now);
         let text = settings.shop.hours.away_message.clone();
         let name = settings.shop.general.store_name.clone();
         tokio::spawn(async move {
-            send_away_message(
-                &state,
-                &conversation_id,
-                &customer_id,
-                &name,
-                &text,
-                back_at,
-            )
-            .await
+            send_away_message(&state, &conversation_id, &name, &text, back_at).await
         });
     }
     Ok(appended.message)
@@ -236,7 +228,6 @@ pub async fn post_message(
 async fn send_away_message(
     state: &AppState,
     conversation_id: &str,
-    customer_id: &str,
     store_name: &str,
     text: &str,
     back_at: Option<i64>,
@@ -245,15 +236,42 @@ async fn send_away_message(
         "away-{conversation_id}-{}",
         back_at.map_or_else(|| "unscheduled".to_owned(), |at| at.to_string())
     );
-    let appended = state
-        .store
+    let sender = Sender::System {
+        name: store_name.to_owned(),
+    };
+    let posted = post_automated(
+        &state.store,
+        &state.fanout,
+        sender,
+        conversation_id,
+        client_id,
+        text.to_owned(),
+        back_at,
+    )
+    .await;
+    if let Err(error) = posted {
+        tracing::warn!(error = %error, "away message could not be stored");
+    }
+}
+
+/// Stores an automated message (away message, the AI agent's answers and notes) in an
+/// existing conversation and announces it, once per `client_id`: a repeat, or a chat
+/// that ended meanwhile, adds nothing.
+pub async fn post_automated(
+    store: &Store,
+    fanout: &Fanout,
+    sender: Sender,
+    conversation_id: &str,
+    client_id: String,
+    body: String,
+    back_at: Option<i64>,
+) -> Result<(), AppendError> {
+    let appended = store
         .append_message(NewMessage {
-            sender: Sender::System {
-                name: store_name.to_owned(),
-            },
+            sender,
             conversation_id: Some(conversation_id.to_owned()),
             client_id,
-            body: text.to_owned(),
+            body,
             back_at,
             attachments: Vec::new(),
             ai_first: false,
@@ -261,13 +279,13 @@ async fn send_away_message(
         .await;
     match appended {
         Ok(appended) if !appended.duplicate => {
-            state
-                .fanout
-                .message_stored(customer_id, &appended.message)
+            fanout
+                .message_stored(&appended.customer_id, &appended.message)
                 .await;
+            Ok(())
         }
-        Ok(_) | Err(AppendError::Closed) => {}
-        Err(error) => tracing::warn!(error = %error, "away message could not be stored"),
+        Ok(_) | Err(AppendError::Closed) => Ok(()),
+        Err(error) => Err(error),
     }
 }
 

@@ -457,29 +457,17 @@ impl AiAgent {
         body: String,
         back_at: Option<i64>,
     ) -> Result<(), AgentError> {
-        let appended = self
-            .store
-            .append_message(NewMessage {
-                sender,
-                conversation_id: Some(conversation_id.to_owned()),
-                client_id,
-                body,
-                back_at,
-                attachments: Vec::new(),
-                ai_first: false,
-            })
-            .await;
-        match appended {
-            Ok(appended) if !appended.duplicate => {
-                self.fanout
-                    .message_stored(&appended.customer_id, &appended.message)
-                    .await;
-                Ok(())
-            }
-            // Said already, or the chat ended meanwhile: nothing to add.
-            Ok(_) | Err(AppendError::Closed) => Ok(()),
-            Err(error) => Err(error.into()),
-        }
+        let posted = crate::chat::post_automated(
+            &self.store,
+            &self.fanout,
+            sender,
+            conversation_id,
+            client_id,
+            body,
+            back_at,
+        )
+        .await;
+        Ok(posted?)
     }
 
     /// The `ai_handoff` job: creates the Zendesk or Gorgias ticket. `Ok(None)` when done

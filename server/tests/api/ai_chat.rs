@@ -591,3 +591,72 @@ async fn a_handoff_outside_business_hours_says_when_the_team_is_back() {
     assert_eq!(note.back_at, Some(back_at));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_gorgias_handoff_creates_the_ticket_there_with_the_conversation_as_messages() {
+    let gorgias = Fake::start(StatusCode::CREATED, json!({ "id": 987 })).await;
+    let database = test_database().await;
+    let url = gorgias.url.clone();
+    let app = spawn_app_with(&database, move |config| {
+        config.handoff_urls.gorgias = Some(url);
+    })
+    .await;
+    let owner = app.owner_cookie().await;
+    set_up_ai(
+        &app,
+        &owner,
+        json!({ "type": "gorgias", "domain": "https://juniper.gorgias.com/app",
+                "username": "api@juniper.example", "api_key": "gg-key-1" }),
+    )
+    .await;
+    // The pasted address is kept as the account's subdomain.
+    let summary: Value = app
+        .call_ok(&owner, "settings/ai_knowledge", json!({}))
+        .await;
+    assert_eq!(summary["settings"]["handoff"]["domain"], json!("juniper"));
+
+    let mut shopper = app.connected_shopper("c-12", "Lea").await;
+    shopper
+        .send_text(None, "q1", "Can I return unworn items?")
+        .await;
+    let question = shopper.ack("q1").await;
+    next_message(&mut shopper).await;
+    shopper
+        .send(&ClientFrame::TalkToPerson {
+            conversation_id: question.conversation_id.clone(),
+        })
+        .await;
+    shopper
+        .next_matching(|frame| matches!(frame, ServerFrame::Ended { .. }))
+        .await;
+
+    let request = gorgias.only_request();
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, "/api/tickets");
+    assert_eq!(
+        request.authorization,
+        basic("api@juniper.example", "gg-key-1")
+    );
+    assert_eq!(request.body["customer"]["email"], json!("lea@example.com"));
+    assert_eq!(request.body["channel"], json!("api"));
+    let messages = request.body["messages"].as_array().expect("messages");
+    let bodies: Vec<&str> = messages
+        .iter()
+        .filter_map(|message| message["body_text"].as_str())
+        .collect();
+    assert_eq!(bodies[0], "Can I return unworn items?");
+    assert_eq!(bodies[1], RETURNS);
+    assert!(bodies
+        .iter()
+        .any(|body| body.contains("asked for a person")));
+    assert_eq!(messages[0]["from_agent"], json!(false));
+    assert_eq!(messages[1]["from_agent"], json!(true));
+    assert_eq!(
+        app.store
+            .external_ticket(&question.conversation_id)
+            .await
+            .expect("read"),
+        Some("Gorgias 987".to_owned())
+    );
+    app.stop().await;
+}
