@@ -22,9 +22,7 @@ use crate::{
     fanout::Fanout,
     ids::now_ms,
     settings::Settings,
-    store::{
-        AppendError, FeedbackError, HandedOff, HandoffTo, NewMessage, Sender, Store, StoreError,
-    },
+    store::{AppendError, FeedbackError, HandedOff, HandoffTo, Sender, Store, StoreError},
 };
 
 /// How the AI agent signs its answers.
