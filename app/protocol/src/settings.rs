@@ -659,6 +659,53 @@ mod tests {
             "answer"
         );
     }
+
+    #[test]
+    fn ai_agent_settings_are_checked_and_secrets_kept_only_for_the_same_account() {
+        let zendesk = |subdomain: &str, token: &str| HandoffTarget::Zendesk {
+            subdomain: subdomain.into(),
+            email: "help@shop.example".into(),
+            api_token: token.into(),
+        };
+        let stored = zendesk("juniper", "secret-1");
+        assert_eq!(
+            zendesk("https://Juniper.zendesk.com/agent", "").keeping_secret_of(&stored),
+            zendesk("https://Juniper.zendesk.com/agent", "secret-1")
+        );
+        assert_eq!(
+            zendesk("other", "").keeping_secret_of(&stored),
+            zendesk("other", ""),
+            "another account never gets this one's token"
+        );
+        assert_eq!(stored.without_secret(), zendesk("juniper", ""));
+
+        let settings = AiAgentSettings {
+            enabled: true,
+            handoff: zendesk("https://Juniper.zendesk.com/agent", "secret-1"),
+            unhelpful_limit: 2,
+        };
+        assert_eq!(
+            settings.validated().expect("valid").handoff,
+            zendesk("juniper", "secret-1")
+        );
+        let bad = AiAgentSettings {
+            handoff: zendesk("not a name!", ""),
+            unhelpful_limit: 0,
+            ..settings
+        };
+        let fields: Vec<String> = bad
+            .validated()
+            .expect_err("invalid")
+            .into_iter()
+            .map(|error| error.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["unhelpful_limit", "zendesk_subdomain", "zendesk_token"]
+        );
+        assert_eq!(parse_subdomain("evil.com"), None);
+        assert_eq!(parse_subdomain(" Shop-1 ").as_deref(), Some("shop-1"));
+    }
 }
 
 /// A knowledge article the AI agent answers from (shipping, returns, sizing ...).
@@ -774,7 +821,7 @@ impl HandoffTarget {
                     api_token: kept,
                     ..
                 },
-            ) if api_token.is_empty() && subdomain.trim().eq_ignore_ascii_case(was) => {
+            ) if api_token.is_empty() && first_label(subdomain) == first_label(was) => {
                 kept.clone_into(api_token);
             }
             (
@@ -786,7 +833,7 @@ impl HandoffTarget {
                     api_key: kept,
                     ..
                 },
-            ) if api_key.is_empty() && domain.trim().eq_ignore_ascii_case(was) => {
+            ) if api_key.is_empty() && first_label(domain) == first_label(was) => {
                 kept.clone_into(api_key);
             }
             _ => {}
@@ -808,15 +855,20 @@ pub fn parse_subdomain(name: &str) -> Option<String> {
     valid.then_some(name)
 }
 
-/// The form's subdomain field; people paste the whole address, so its first label is taken.
-fn check_subdomain(errors: &mut Vec<FieldError>, field: &str, value: &str) -> String {
-    let value = value.trim();
+/// What the form's subdomain field names: people paste the whole address
+/// (`https://shop.zendesk.com/agent`), so its first label is taken.
+fn first_label(value: &str) -> String {
+    let value = value.trim().to_ascii_lowercase();
     let host = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"))
-        .unwrap_or(value);
-    let first_label = host.split(['.', '/']).next().unwrap_or_default();
-    parse_subdomain(first_label).unwrap_or_else(|| {
+        .unwrap_or(&value);
+    host.split(['.', '/']).next().unwrap_or_default().to_owned()
+}
+
+fn check_subdomain(errors: &mut Vec<FieldError>, field: &str, value: &str) -> String {
+    let value = value.trim();
+    parse_subdomain(&first_label(value)).unwrap_or_else(|| {
         errors.push(FieldError::new(
             field,
             "Use your account's subdomain: letters, digits and dashes.",

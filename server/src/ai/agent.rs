@@ -213,6 +213,15 @@ impl AiAgent {
         if question.author_kind != AuthorKind::Shopper {
             return Ok(());
         }
+        // Answered already (the job after the node that answered at once): nothing to
+        // add, and no second call to the model.
+        let after = self.store.messages_after(conversation_id, seq).await?;
+        if after
+            .iter()
+            .any(|message| message.author_kind != AuthorKind::Shopper)
+        {
+            return Ok(());
+        }
         let client_id = format!("ai-{conversation_id}-{seq}");
         let (source_title, text) = match self.reply_to(&question.body).await? {
             Reply::Answer {
@@ -496,9 +505,7 @@ impl AiAgent {
                 }
                 Ok(None)
             }
-            Err(error) if error.is_transient() && attempts < EXTERNAL_HANDOFF_ATTEMPTS => {
-                Ok(Some(error.to_string()))
-            }
+            Err(error) if retry_later(&error, attempts) => Ok(Some(error.to_string())),
             Err(error) => {
                 tracing::warn!(%error, service, "handoff failed for good; the team here takes it");
                 let Some(event) = self
@@ -596,6 +603,12 @@ impl AiAgent {
     }
 }
 
+/// Whether a failed handoff is worth another try, after `attempts` so far: an outage
+/// may pass, a refusal will not.
+fn retry_later(error: &HandoffError, attempts: i64) -> bool {
+    error.is_transient() && attempts < EXTERNAL_HANDOFF_ATTEMPTS
+}
+
 fn system() -> Sender {
     Sender::System {
         name: AI_AUTHOR.to_owned(),
@@ -668,6 +681,20 @@ fn small_talk(question: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn outages_are_retried_a_few_times_and_refusals_never() {
+        let outage = HandoffError::Unreachable("Zendesk", "timed out".into());
+        assert!(retry_later(&outage, 1));
+        assert!(retry_later(&outage, EXTERNAL_HANDOFF_ATTEMPTS - 1));
+        assert!(!retry_later(&outage, EXTERNAL_HANDOFF_ATTEMPTS));
+        let refused = HandoffError::Refused {
+            service: "Gorgias",
+            status: 401,
+            detail: "bad key".into(),
+        };
+        assert!(!retry_later(&refused, 1));
+    }
 
     #[test]
     fn greetings_and_thanks_are_small_talk_and_questions_are_not() {
