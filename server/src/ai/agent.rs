@@ -14,7 +14,7 @@ use tokio::sync::Notify;
 use super::{
     generator::{Generator, Grounding},
     handoff::{Gorgias, HandoffError, Transcript, TranscriptLine, Zendesk},
-    text::words,
+    phrases::{self, small_talk, Phrases},
     Answerer, Decision, HandoffReason,
 };
 use crate::{
@@ -197,6 +197,10 @@ impl AiAgent {
         if !self.store.ai_answering(conversation_id).await? {
             return Ok(());
         }
+        let Some(question) = self.store.message_at(conversation_id, seq).await? else {
+            return Ok(());
+        };
+        let phrases = phrases::for_text(&question.body);
         if !ai.enabled {
             // Switched off while this chat was the AI agent's: the team takes it.
             return self
@@ -204,12 +208,10 @@ impl AiAgent {
                     conversation_id,
                     &HandoffTarget::Helpdesk,
                     "The AI agent was switched off.",
+                    phrases,
                 )
                 .await;
         }
-        let Some(question) = self.store.message_at(conversation_id, seq).await? else {
-            return Ok(());
-        };
         if question.author_kind != AuthorKind::Shopper {
             return Ok(());
         }
@@ -230,7 +232,7 @@ impl AiAgent {
             Reply::SmallTalk(text) => (String::new(), text.to_owned()),
             Reply::Handoff(reason) => {
                 return self
-                    .hand_off_to(conversation_id, &ai.handoff, reason_text(reason))
+                    .hand_off_to(conversation_id, &ai.handoff, reason_text(reason), phrases)
                     .await
             }
         };
@@ -295,7 +297,19 @@ impl AiAgent {
     /// "Talk to a person", or too many unhelpful answers: hand off as configured.
     pub async fn hand_off(&self, conversation_id: &str, reason: &str) -> Result<(), AgentError> {
         let target = self.settings.current().shop.ai_agent.handoff.clone();
-        self.hand_off_to(conversation_id, &target, reason).await
+        let phrases = self.shopper_phrases(conversation_id).await?;
+        self.hand_off_to(conversation_id, &target, reason, phrases)
+            .await
+    }
+
+    /// The phrases in the language of the shopper's latest message.
+    async fn shopper_phrases(&self, conversation_id: &str) -> Result<&'static Phrases, StoreError> {
+        let messages = self.store.messages_after(conversation_id, 0).await?;
+        Ok(messages
+            .iter()
+            .rev()
+            .find(|message| message.author_kind == AuthorKind::Shopper)
+            .map_or(&phrases::EN, |message| phrases::for_text(&message.body)))
     }
 
     /// The shopper said an answer did not help, `in_a_row` times now.
@@ -305,15 +319,12 @@ impl AiAgent {
             let reason = format!("The shopper said {in_a_row} answers in a row did not help.");
             return self.hand_off(conversation_id, &reason).await;
         }
+        let phrases = self.shopper_phrases(conversation_id).await?;
         self.say(
             conversation_id,
-            Sender::System {
-                name: AI_AUTHOR.to_owned(),
-            },
+            system(),
             format!("ai-sorry-{conversation_id}-{in_a_row}"),
-            "Sorry that didn't help. Could you ask it another way? Or choose \
-             \"Talk to a person\" and our team will take over."
-                .to_owned(),
+            phrases.sorry.to_owned(),
         )
         .await
     }
@@ -323,6 +334,7 @@ impl AiAgent {
         conversation_id: &str,
         target: &HandoffTarget,
         reason: &str,
+        phrases: &Phrases,
     ) -> Result<(), AgentError> {
         match target {
             HandoffTarget::Helpdesk => {
@@ -338,17 +350,12 @@ impl AiAgent {
                 let settings = self.settings.current();
                 let now = now_ms();
                 let (body, back_at) = if settings.schedule.is_open(now) {
-                    (
-                        "I've passed this to our team. A person will reply here as soon as \
-                         they can."
-                            .to_owned(),
-                        None,
-                    )
+                    (phrases.to_team.to_owned(), None)
                 } else {
                     (
                         format!(
-                            "I've passed this to our team. {}",
-                            settings.shop.hours.away_message
+                            "{} {}",
+                            phrases.to_team_away, settings.shop.hours.away_message
                         ),
                         settings.schedule.next_open(now),
                     )
@@ -379,6 +386,7 @@ impl AiAgent {
                         conversation_id,
                         &HandoffTarget::Helpdesk,
                         &reason,
+                        phrases,
                     ))
                     .await;
                 };
@@ -391,9 +399,7 @@ impl AiAgent {
                     conversation_id,
                     system(),
                     format!("handoff-{conversation_id}"),
-                    format!(
-                        "I've passed your question to our team. They'll reply by email to {email}."
-                    ),
+                    phrases.by_email.replace("{email}", &email),
                 )
                 .await
             }
@@ -519,11 +525,12 @@ impl AiAgent {
                     .ticket_changed(conversation_id, &[event], None)
                     .await;
                 self.worker.notify_one();
+                let phrases = self.shopper_phrases(conversation_id).await?;
                 self.say(
                     conversation_id,
                     system(),
                     format!("handoff-fallback-{conversation_id}"),
-                    "Our team will reply here instead, as soon as they can.".to_owned(),
+                    phrases.fallback_here.to_owned(),
                 )
                 .await?;
                 Ok(None)
@@ -628,56 +635,6 @@ pub fn reason_text(reason: HandoffReason) -> &'static str {
     }
 }
 
-/// Words of a greeting or thanks, English and Portuguese (folded, no accents).
-const GREETING_WORDS: &[&str] = &[
-    "hi",
-    "hello",
-    "hey",
-    "hiya",
-    "there",
-    "good",
-    "morning",
-    "afternoon",
-    "evening",
-    "ola",
-    "oi",
-    "bom",
-    "boa",
-    "dia",
-    "tarde",
-    "noite",
-    "tudo",
-    "bem",
-];
-const THANKS_WORDS: &[&str] = &[
-    "thanks", "thank", "you", "thx", "ty", "cheers", "great", "perfect", "awesome", "ok", "okay",
-    "obrigado", "obrigada", "valeu", "much", "so", "very", "muito",
-];
-
-/// A greeting or a thanks with nothing else in it gets a friendly word, not a handoff.
-fn small_talk(question: &str) -> Option<&'static str> {
-    let words = words(question);
-    if words.is_empty() {
-        return None;
-    }
-    if words
-        .iter()
-        .all(|word| GREETING_WORDS.contains(&word.as_str()))
-    {
-        return Some(
-            "Hi! I'm the store's AI assistant. Ask me about shipping, returns, sizes or our \
-             products, or choose \"Talk to a person\" at any time.",
-        );
-    }
-    let thanks = |word: &String| {
-        THANKS_WORDS.contains(&word.as_str()) || GREETING_WORDS.contains(&word.as_str())
-    };
-    words
-        .iter()
-        .all(thanks)
-        .then_some("You're welcome! Anything else I can help with?")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,18 +651,5 @@ mod tests {
             detail: "bad key".into(),
         };
         assert!(!retry_later(&refused, 1));
-    }
-
-    #[test]
-    fn greetings_and_thanks_are_small_talk_and_questions_are_not() {
-        assert!(small_talk("Hi there!").is_some());
-        assert!(small_talk("Olá, bom dia").is_some());
-        assert_eq!(
-            small_talk("Thanks so much"),
-            Some("You're welcome! Anything else I can help with?")
-        );
-        assert_eq!(small_talk("Hi, do you ship to Canada?"), None);
-        assert_eq!(small_talk("thanks, where is my order?"), None);
-        assert_eq!(small_talk("   "), None);
     }
 }

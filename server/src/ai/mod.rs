@@ -10,6 +10,7 @@ pub mod generator;
 pub mod handoff;
 pub mod intent;
 pub mod knowledge;
+pub mod phrases;
 mod reply;
 pub mod retrieval;
 pub mod text;

@@ -533,6 +533,11 @@ fn translate(word: &str, portuguese: bool) -> Option<&'static [&'static str]> {
         .map(|(_, english)| *english)
 }
 
+/// Whether `text` is Portuguese, by its function words.
+pub fn is_portuguese(text: &str) -> bool {
+    looks_portuguese(&words(text))
+}
+
 /// Whether a question uses Portuguese function words ("como", "minha", "voces").
 fn looks_portuguese(words: &[String]) -> bool {
     words.iter().any(|word| {

@@ -660,3 +660,27 @@ async fn a_gorgias_handoff_creates_the_ticket_there_with_the_conversation_as_mes
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_portuguese_shopper_hears_the_ai_agent_in_portuguese() {
+    let (app, _database) = spawn_app().await;
+    let owner = app.owner_cookie().await;
+    set_up_ai(&app, &owner, json!({ "type": "helpdesk" })).await;
+    let mut shopper = app.connected_shopper("c-13", "Rui").await;
+    shopper.send_text(None, "q1", "Olá, bom dia!").await;
+    shopper.ack("q1").await;
+    let greeting = next_message(&mut shopper).await;
+    assert!(greeting.body.starts_with("Olá! Sou o assistente"), "{}", greeting.body);
+    assert_eq!(greeting.ai, None, "small talk cites nothing");
+
+    shopper
+        .send_text(None, "q2", "Vocês vendem caiaques?")
+        .await;
+    shopper.ack("q2").await;
+    let note = next_message(&mut shopper).await;
+    assert_eq!(
+        note.body,
+        "Passei sua conversa para nossa equipe. Uma pessoa vai responder aqui assim que puder."
+    );
+    app.stop().await;
+}
