@@ -670,7 +670,11 @@ async fn a_portuguese_shopper_hears_the_ai_agent_in_portuguese() {
     shopper.send_text(None, "q1", "Olá, bom dia!").await;
     shopper.ack("q1").await;
     let greeting = next_message(&mut shopper).await;
-    assert!(greeting.body.starts_with("Olá! Sou o assistente"), "{}", greeting.body);
+    assert!(
+        greeting.body.starts_with("Olá! Sou o assistente"),
+        "{}",
+        greeting.body
+    );
     assert_eq!(greeting.ai, None, "small talk cites nothing");
 
     shopper
