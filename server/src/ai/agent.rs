@@ -62,8 +62,12 @@ struct Cached {
     answerer: Arc<Answerer>,
 }
 
+/// The AI agent, cheap to clone: every widget socket holds one (through the app state),
+/// so it is a pointer, not its parts (a copy of them cost each idle socket about 2.7 KB).
 #[derive(Clone)]
-pub struct AiAgent {
+pub struct AiAgent(Arc<Parts>);
+
+pub struct Parts {
     store: Store,
     fanout: Fanout,
     settings: Settings,
@@ -72,7 +76,15 @@ pub struct AiAgent {
     services: ServiceUrls,
     /// Wakes the background worker when a handoff queued jobs.
     worker: Arc<Notify>,
-    cached: Arc<Mutex<Option<Cached>>>,
+    cached: Mutex<Option<Cached>>,
+}
+
+impl std::ops::Deref for AiAgent {
+    type Target = Parts;
+
+    fn deref(&self) -> &Parts {
+        &self.0
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,7 +106,7 @@ impl AiAgent {
         services: ServiceUrls,
         worker: Arc<Notify>,
     ) -> Self {
-        AiAgent {
+        AiAgent(Arc::new(Parts {
             store,
             fanout,
             settings,
@@ -102,8 +114,8 @@ impl AiAgent {
             generator,
             services,
             worker,
-            cached: Arc::default(),
-        }
+            cached: Mutex::default(),
+        }))
     }
 
     pub fn generator(&self) -> Option<&Generator> {
