@@ -63,7 +63,7 @@ struct Cached {
 }
 
 /// The AI agent, cheap to clone: every widget socket holds one (through the app state),
-/// so it is a pointer, not its parts (a copy of them cost each idle socket about 2.7 KB).
+/// so it is a pointer, not its parts (copies of them cost each idle socket 2.5 KB).
 #[derive(Clone)]
 pub struct AiAgent(Arc<Parts>);
 
