@@ -547,30 +547,8 @@ async fn a_handoff_outside_business_hours_says_when_the_team_is_back() {
     let (app, _database) = spawn_app().await;
     let owner = app.owner_cookie().await;
     set_up_ai(&app, &owner, json!({ "type": "helpdesk" })).await;
-    // Open every day all day, except today (UTC): back tomorrow at midnight.
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
-    let back_at = today
-        .tomorrow()
-        .expect("tomorrow")
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .expect("midnight")
-        .timestamp()
-        .as_millisecond();
-    let weekly: Vec<Value> = (1..=7)
-        .map(|weekday| json!({ "weekday": weekday, "range": { "opens": "00:00", "closes": "24:00" } }))
-        .collect();
-    let _: Value = app
-        .call_ok(
-            &owner,
-            "settings/save_business_hours",
-            json!({ "hours": {
-                "enabled": true, "time_zone": "UTC", "weekly": weekly,
-                "exceptions": [{ "date": today.to_string(), "ranges": [], "label": "Stocktake" }],
-                "away_message": "We're out today; we'll reply when we're back."
-            }}),
-        )
+    let (_, back_at) = app
+        .closed_today(&owner, "We're out today; we'll reply when we're back.")
         .await;
     let mut shopper = app.connected_shopper("c-11", "Kim").await;
 

@@ -264,6 +264,38 @@ impl TestApp {
         .await
     }
 
+    /// Business hours open every day all day, except today (UTC) with `away_message`:
+    /// the saved page, and when the team is back (tomorrow at midnight, epoch ms).
+    pub async fn closed_today(&self, owner: &str, away_message: &str) -> (serde_json::Value, i64) {
+        let today = jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        let weekly: Vec<serde_json::Value> = (1..=7)
+            .map(|weekday| {
+                serde_json::json!({ "weekday": weekday, "range": { "opens": "00:00", "closes": "24:00" } })
+            })
+            .collect();
+        let page = self
+            .call_ok(
+                owner,
+                "settings/save_business_hours",
+                serde_json::json!({ "hours": {
+                    "enabled": true, "time_zone": "UTC", "weekly": weekly,
+                    "exceptions": [{ "date": today.to_string(), "ranges": [], "label": "Stocktake" }],
+                    "away_message": away_message
+                }}),
+            )
+            .await;
+        let back_at = today
+            .tomorrow()
+            .expect("tomorrow")
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .expect("midnight")
+            .timestamp()
+            .as_millisecond();
+        (page, back_at)
+    }
+
     /// Tickets not closed, straight from the database (for "nothing was created" checks).
     pub async fn live_ticket_count(&self) -> i64 {
         let counts = self.store.view_counts("").await.expect("counts");

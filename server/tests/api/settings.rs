@@ -453,30 +453,9 @@ async fn published_faqs_reach_the_widget_in_order_and_count_deflection() {
 async fn outside_business_hours_the_shopper_gets_the_away_message_once_and_the_ticket_is_created() {
     let (app, _database) = spawn_app().await;
     let owner = app.owner_cookie().await;
-    // Open every day all day, except today (UTC): closed, back tomorrow at midnight.
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
-    let tomorrow = today.tomorrow().expect("tomorrow");
-    let weekly: Vec<Value> = (1..=7)
-        .map(|weekday| json!({ "weekday": weekday, "range": { "opens": "00:00", "closes": "24:00" } }))
-        .collect();
-    let page: Value = app
-        .call_ok(
-            &owner,
-            "settings/save_business_hours",
-            json!({ "hours": {
-                "enabled": true, "time_zone": "UTC", "weekly": weekly,
-                "exceptions": [{ "date": today.to_string(), "ranges": [], "label": "Stocktake" }],
-                "away_message": "We're out today. Leave a message and we'll reply."
-            }}),
-        )
+    let (page, back_at) = app
+        .closed_today(&owner, "We're out today. Leave a message and we'll reply.")
         .await;
-    let back_at = tomorrow
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .expect("midnight")
-        .timestamp()
-        .as_millisecond();
     assert_eq!(page["open_now"], false);
     assert_eq!(page["next_open_at"].as_i64(), Some(back_at));
 
