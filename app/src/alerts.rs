@@ -93,12 +93,25 @@ pub fn ask_desktop_permission(done: impl Fn(String) + 'static) {
     let _ = done;
 }
 
-/// Alerts for a new message, as the agent chose: shopper messages only.
+/// Alerts for a new shopper message, as the agent chose.
 #[cfg(feature = "hydrate")]
 pub fn message_arrived(message: &Message) {
     if message.author_kind != AuthorKind::Shopper {
         return;
     }
+    let body: String = message.body.chars().take(140).collect();
+    alert(&message.author_name, &body, &message.conversation_id);
+}
+
+/// Alerts for a chat the AI agent just handed to the team: it needs a person now.
+#[cfg(feature = "hydrate")]
+pub fn handed_off(conversation_id: &str, reason: &str) {
+    alert("A chat needs a person", reason, conversation_id);
+}
+
+/// The chime, and a desktop notification while the tab is hidden, as the agent chose.
+#[cfg(feature = "hydrate")]
+fn alert(title: &str, body: &str, conversation_id: &str) {
     let prefs = AlertPrefs::load();
     if prefs.sound {
         beep();
@@ -107,9 +120,9 @@ pub fn message_arrived(message: &Message) {
         leptos::prelude::document().visibility_state() != web_sys::VisibilityState::Visible;
     if prefs.desktop && hidden && desktop_permission() == "granted" {
         let options = web_sys::NotificationOptions::new();
-        options.set_body(&message.body.chars().take(140).collect::<String>());
-        options.set_tag(&message.conversation_id);
-        let _ = web_sys::Notification::new_with_options(&message.author_name, &options);
+        options.set_body(body);
+        options.set_tag(conversation_id);
+        let _ = web_sys::Notification::new_with_options(title, &options);
     }
 }
 

@@ -44,15 +44,18 @@ pub fn new_client_id() -> String {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use std::rc::Rc;
+    use std::{cell::RefCell, collections::HashMap, rc::Rc};
 
     use leptos::{prelude::*, task::spawn_local};
-    use protocol::{browser::Handlers, ServerFrame};
+    use protocol::{
+        browser::Handlers, inbox::TicketEventKind, AuthorKind, Message, ServerFrame, TicketStatus,
+    };
 
     use super::send;
     use crate::inbox::Inbox;
 
     pub fn connect(inbox: Inbox) {
+        let waiting_alert: Rc<RefCell<HashMap<String, Message>>> = Rc::default();
         protocol::browser::keep_connected(Handlers {
             url: Rc::new(|| {
                 let location = window().location();
@@ -71,8 +74,34 @@ mod browser {
                 }
             }),
             on_frame: Rc::new(move |frame| {
-                if let ServerFrame::Message { message } = &frame {
-                    crate::alerts::message_arrived(message);
+                // A shopper's message alerts once its ticket's row follows (the server
+                // sends it right after): not while the AI agent is answering that chat.
+                match &frame {
+                    ServerFrame::Message { message }
+                        if message.author_kind == AuthorKind::Shopper =>
+                    {
+                        waiting_alert
+                            .borrow_mut()
+                            .insert(message.conversation_id.clone(), message.clone());
+                    }
+                    ServerFrame::Ticket { ticket } => {
+                        let message = waiting_alert.borrow_mut().remove(&ticket.id);
+                        if let Some(message) = message.filter(|_| ticket.status != TicketStatus::Ai)
+                        {
+                            crate::alerts::message_arrived(&message);
+                        }
+                    }
+                    // Handed to the team: now a person is needed.
+                    ServerFrame::TicketEvent { event } => match &event.kind {
+                        TicketEventKind::HandedOff { to, reason, .. } if to == "Helpdesk" => {
+                            crate::alerts::handed_off(&event.conversation_id, reason);
+                        }
+                        TicketEventKind::HandoffFailed { error, .. } => {
+                            crate::alerts::handed_off(&event.conversation_id, error);
+                        }
+                        _ => {}
+                    },
+                    _ => {}
                 }
                 let resync = matches!(frame, ServerFrame::Resync);
                 if let Some(reply) = inbox.apply(frame) {

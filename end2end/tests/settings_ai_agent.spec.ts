@@ -129,19 +129,37 @@ test("shoppers get cited answers first, and a person when the AI agent cannot he
   await verdict.getByRole("button", { name: "Yes" }).click();
   await expect(drawer.getByText("Thanks for telling us.")).toBeVisible();
 
-  // The team sees it only in the AI agent view while the AI agent handles it.
+  // The team sees it only in the AI agent view while the AI agent handles it. With
+  // sound alerts on, the agent hears nothing until the AI agent hands the chat off.
+  await agent.addInitScript(() => {
+    const counted = window as unknown as { chimes: number };
+    counted.chimes = 0;
+    const Base = window.AudioContext;
+    window.AudioContext = class extends Base {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        counted.chimes += 1;
+      }
+    };
+  });
+  await agent.evaluate(() => localStorage.setItem("shopdesk.alerts", "sound"));
   await agent.goto("/inbox?status=ai&scope=all&sort=activity");
   await expect(agent.getByRole("link", { name: /Cleo Lima/ })).toBeVisible();
   await agent.goto("/inbox");
   await expect(agent.getByText(/^Connecting/)).toBeHidden();
   const row = agent.getByRole("link", { name: /Cleo Lima/ });
   await expect(row).toHaveCount(0);
+  await send(drawer, "How long does shipping to Canada take?");
+  await expect(thread.getByText("From: Shipping policy")).toHaveCount(2);
 
   // Something it does not know: handed to the team, and the ticket appears live.
   await send(drawer, "Do you sell kayaks?");
   await expect(thread).toContainText("A person will reply here");
   await expect(talk).toBeHidden();
   await expect(row).toBeVisible();
+  const chimes = () => agent.evaluate(() => (window as unknown as { chimes: number }).chimes);
+  await expect.poll(chimes).toBeGreaterThan(0);
+  expect(await chimes()).toBe(1);
   await row.click();
   const agentThread = agent.getByRole("log", { name: "Conversation with Cleo Lima" });
   await expect(agentThread).toContainText("Do you ship to Canada?");
