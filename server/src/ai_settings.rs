@@ -116,11 +116,22 @@ pub async fn save_ai_agent(
     }
     .validated()
     .map_err(ApiError::Fields)?;
+    let switched_off = !settings.enabled && state.settings.current().shop.ai_agent.enabled;
     state
         .store
         .save_section(Section::AiAgent, &settings)
         .await
         .map_err(internal)?;
     state.fanout.settings_changed().await;
+    if switched_off {
+        // Its chats go to the team in the background; the save does not wait for them.
+        let ai = state.ai.clone();
+        tokio::spawn(async move {
+            match ai.hand_all_to_team().await {
+                Ok(count) => tracing::info!(count, "AI agent off: its chats went to the team"),
+                Err(error) => tracing::warn!(%error, "AI agent off: handing its chats over failed"),
+            }
+        });
+    }
     knowledge_summary(state).await.map_err(internal)
 }

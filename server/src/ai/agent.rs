@@ -27,6 +27,8 @@ use crate::{
 
 /// How the AI agent signs its answers.
 pub const AI_AUTHOR: &str = "AI assistant";
+/// The handoff reason when the merchant switches the AI agent off.
+const SWITCHED_OFF: &str = "The AI agent was switched off.";
 /// Passages the model is given to write from.
 const GROUNDING_PASSAGES: usize = 3;
 /// Attempts at creating a Zendesk or Gorgias ticket before the handoff falls back to
@@ -219,7 +221,7 @@ impl AiAgent {
                 .hand_off_to(
                     conversation_id,
                     &HandoffTarget::Helpdesk,
-                    "The AI agent was switched off.",
+                    SWITCHED_OFF,
                     phrases,
                 )
                 .await;
@@ -312,6 +314,23 @@ impl AiAgent {
         let phrases = self.shopper_phrases(conversation_id).await?;
         self.hand_off_to(conversation_id, &target, reason, phrases)
             .await
+    }
+
+    /// Switched off: every chat it is answering goes to the team now, not on the
+    /// shopper's next message.
+    pub async fn hand_all_to_team(&self) -> Result<usize, AgentError> {
+        let chats = self.store.ai_answered_chats().await?;
+        for conversation_id in &chats {
+            let phrases = self.shopper_phrases(conversation_id).await?;
+            self.hand_off_to(
+                conversation_id,
+                &HandoffTarget::Helpdesk,
+                SWITCHED_OFF,
+                phrases,
+            )
+            .await?;
+        }
+        Ok(chats.len())
     }
 
     /// The phrases in the language of the shopper's latest message.

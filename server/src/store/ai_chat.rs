@@ -224,6 +224,17 @@ impl Store {
         Ok(Some(event))
     }
 
+    /// The chats the AI agent is answering (no handoff under way), oldest activity first.
+    pub async fn ai_answered_chats(&self) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM conversations WHERE status = 'ai' AND external_ticket IS NULL
+             ORDER BY last_activity_at, id",
+        )
+        .fetch_all(&self.writer)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
     /// Whether the AI agent should answer in this conversation now: the ticket is its
     /// own and no handoff is under way.
     pub async fn ai_answering(&self, conversation_id: &str) -> Result<bool, StoreError> {

@@ -666,3 +666,40 @@ async fn a_portuguese_shopper_hears_the_ai_agent_in_portuguese() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn switching_the_ai_agent_off_hands_its_chats_to_the_team_at_once() {
+    let (app, _database) = spawn_app().await;
+    let owner = app.owner_cookie().await;
+    set_up_ai(&app, &owner, json!({ "type": "helpdesk" })).await;
+    let mut shopper = app.connected_shopper("c-14", "Max").await;
+    shopper
+        .send_text(None, "q1", "Can I return unworn items?")
+        .await;
+    let question = shopper.ack("q1").await;
+    assert_eq!(next_message(&mut shopper).await.author_kind, AuthorKind::Ai);
+    assert!(app.open_tickets(&owner).await.is_empty());
+
+    let _: Value = app
+        .call_ok(
+            &owner,
+            "settings/save_ai_agent",
+            json!({ "settings": { "enabled": false, "handoff": { "type": "helpdesk" },
+                "unhelpful_limit": 2 } }),
+        )
+        .await;
+    let note = next_message(&mut shopper).await;
+    assert!(
+        note.body.contains("A person will reply here"),
+        "{}",
+        note.body
+    );
+    let open = app.open_tickets(&owner).await;
+    assert_eq!(open.len(), 1);
+    let thread = thread(&app, &owner, &question.conversation_id).await;
+    assert!(thread.events.iter().any(|event| matches!(
+        &event.kind,
+        TicketEventKind::HandedOff { reason, .. } if reason == "The AI agent was switched off."
+    )));
+    app.stop().await;
+}

@@ -180,7 +180,7 @@ pub fn AiChatForm(summary: RwSignal<AiKnowledgeSummary>, can_edit: bool) -> impl
                     <label for="ai-enabled">"Let the AI agent answer new chats first"</label>
                 </div>
                 <p class="hint" id="ai-enabled-hint">
-                    "Shoppers get an instant, cited answer and can choose \"Talk to a person\" at any time. Chats it is answering wait in the inbox's AI agent view; they move to Open when it hands off or when you reply."
+                    "Shoppers get an instant, cited answer and can choose \"Talk to a person\" at any time. Chats it is answering wait in the inbox's AI agent view; they move to Open when it hands off or when you reply, and all of them when you switch it off."
                 </p>
                 <Stats stats />
             </section>
