@@ -22,7 +22,9 @@ use crate::{
     fanout::Fanout,
     ids::now_ms,
     settings::Settings,
-    store::{AppendError, FeedbackError, HandedOff, HandoffTo, Sender, Store, StoreError},
+    store::{
+        AppendError, FeedbackError, HandedOff, HandoffTo, NewMessage, Sender, Store, StoreError,
+    },
 };
 
 /// How the AI agent signs its answers.
@@ -367,23 +369,24 @@ impl AiAgent {
         reason: &str,
         phrases: &Phrases,
     ) -> Result<(), AgentError> {
-        match target {
+        let note = |body: String, back_at: Option<i64>| NewMessage {
+            sender: system(),
+            conversation_id: Some(conversation_id.to_owned()),
+            client_id: format!("handoff-{conversation_id}"),
+            body,
+            back_at,
+            attachments: Vec::new(),
+            ai_first: false,
+        };
+        let (to, note) = match target {
             HandoffTarget::Helpdesk => {
-                let Some(handed) = self
-                    .store
-                    .hand_off(conversation_id, &HandoffTo::Helpdesk, reason)
-                    .await?
-                else {
-                    return Ok(());
-                };
-                self.announce(conversation_id, &handed).await;
                 // Outside business hours the shopper also hears when the team is back.
                 let settings = self.settings.current();
                 let now = now_ms();
-                let (body, back_at) = if settings.schedule.is_open(now) {
-                    (phrases.to_team.to_owned(), None)
+                let note = if settings.schedule.is_open(now) {
+                    note(phrases.to_team.to_owned(), None)
                 } else {
-                    (
+                    note(
                         format!(
                             "{} {}",
                             phrases.to_team_away, settings.shop.hours.away_message
@@ -391,14 +394,7 @@ impl AiAgent {
                         settings.schedule.next_open(now),
                     )
                 };
-                self.say_at(
-                    conversation_id,
-                    system(),
-                    format!("handoff-{conversation_id}"),
-                    body,
-                    back_at,
-                )
-                .await
+                (HandoffTo::Helpdesk, note)
             }
             HandoffTarget::Zendesk { .. } | HandoffTarget::Gorgias { .. } => {
                 let service = target.label();
@@ -421,44 +417,35 @@ impl AiAgent {
                     ))
                     .await;
                 };
-                let to = HandoffTo::External;
-                let Some(handed) = self.store.hand_off(conversation_id, &to, reason).await? else {
-                    return Ok(());
-                };
-                self.announce(conversation_id, &handed).await;
-                self.say(
-                    conversation_id,
-                    system(),
-                    format!("handoff-{conversation_id}"),
-                    phrases.by_email.replace("{email}", &email),
-                )
-                .await
+                let body = phrases.by_email.replace("{email}", &email);
+                (HandoffTo::External, note(body, None))
             }
             HandoffTarget::CustomMessage { message } => {
-                self.say(
-                    conversation_id,
-                    system(),
-                    format!("handoff-{conversation_id}"),
-                    message.clone(),
-                )
-                .await?;
-                let Some(handed) = self
-                    .store
-                    .hand_off(conversation_id, &HandoffTo::Ended, reason)
-                    .await?
-                else {
-                    return Ok(());
-                };
-                self.fanout
-                    .ticket_changed(
-                        conversation_id,
-                        handed.event.as_slice(),
-                        Some(&handed.customer_id),
-                    )
-                    .await;
-                Ok(())
+                (HandoffTo::Ended, note(message.clone(), None))
             }
+        };
+        let Some(handed) = self
+            .store
+            .hand_off(conversation_id, &to, reason, &note)
+            .await?
+        else {
+            return Ok(());
+        };
+        if let Some(note) = &handed.note {
+            self.fanout.message_stored(&handed.customer_id, note).await;
         }
+        if to == HandoffTo::Ended {
+            self.fanout
+                .ticket_changed(
+                    conversation_id,
+                    handed.event.as_slice(),
+                    Some(&handed.customer_id),
+                )
+                .await;
+        } else {
+            self.announce(conversation_id, &handed).await;
+        }
+        Ok(())
     }
 
     /// Tells the team (the ticket, its handoff note) and the shopper's widgets.

@@ -5,12 +5,15 @@
 use protocol::{
     inbox::{TicketEvent, TicketEventKind},
     settings::AiAgentStats,
-    TicketStatus,
+    Message, TicketStatus,
 };
 use serde::{Deserialize, Serialize};
 
 use super::{
-    jobs::enqueue_in, tickets::NEW_TICKET_JOB, workflow::record_event_in, Store, StoreError,
+    jobs::enqueue_in,
+    tickets::{append_in, AppendError, NewMessage, NEW_TICKET_JOB},
+    workflow::record_event_in,
+    Store, StoreError,
 };
 use crate::ids::now_ms;
 
@@ -46,6 +49,8 @@ pub enum HandoffTo {
 pub struct HandedOff {
     pub customer_id: String,
     pub event: Option<TicketEvent>,
+    /// The note to the shopper, stored with the handoff (`None`: it was there already).
+    pub note: Option<Message>,
     /// Jobs were queued (the new-ticket email, the external handoff): wake the worker.
     pub queued_jobs: bool,
 }
@@ -79,45 +84,55 @@ impl From<sqlx::Error> for FeedbackError {
 }
 
 impl Store {
-    /// Hands a ticket the AI agent is answering to `to`, with `reason` for the team.
-    /// `None` when it was no longer the AI agent's (handed off already, taken over by an
-    /// agent, or ended).
+    /// Hands a ticket the AI agent is answering to `to`, with `reason` for the team and
+    /// `note` for the shopper, in one transaction: the note is stored before any job the
+    /// handoff queues can end the chat. `None` when it was no longer the AI agent's
+    /// (handed off already, taken over by an agent, or ended).
     pub async fn hand_off(
         &self,
         conversation_id: &str,
         to: &HandoffTo,
         reason: &str,
+        note: &NewMessage,
     ) -> Result<Option<HandedOff>, StoreError> {
         let now = now_ms();
         let mut tx = self.writer.begin().await?;
-        // Only a ticket still the AI agent's changes; the shopper waits for a person from now.
-        let query = match to {
-            HandoffTo::Helpdesk => sqlx::query_as(
-                "UPDATE conversations SET status = 'open', waiting_since = $2
-                 WHERE id = $1 AND status = 'ai' AND external_ticket IS NULL
-                 RETURNING customer_id",
-            )
-            .bind(conversation_id)
-            .bind(now),
-            HandoffTo::External => sqlx::query_as(
-                "UPDATE conversations SET external_ticket = $2
-                 WHERE id = $1 AND status = 'ai' AND external_ticket IS NULL
-                 RETURNING customer_id",
-            )
-            .bind(conversation_id)
-            .bind(HANDOFF_PENDING),
-            HandoffTo::Ended => sqlx::query_as(
-                "UPDATE conversations SET status = 'closed', closed_at = $2, waiting_since = NULL
-                 WHERE id = $1 AND status = 'ai' AND external_ticket IS NULL
-                 RETURNING customer_id",
-            )
-            .bind(conversation_id)
-            .bind(now),
-        };
-        let row: Option<(String,)> = query.fetch_optional(&mut *tx).await?;
+        // Only a ticket still the AI agent's changes (the update also locks its row).
+        let row: Option<(String,)> = sqlx::query_as(
+            "UPDATE conversations SET waiting_since = NULL
+             WHERE id = $1 AND status = 'ai' AND external_ticket IS NULL
+             RETURNING customer_id",
+        )
+        .bind(conversation_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         let Some((customer_id,)) = row else {
             return Ok(None);
         };
+        let note = match append_in(&mut tx, note, true).await {
+            Ok(appended) => (!appended.duplicate).then_some(appended.message),
+            Err(AppendError::Store(error)) => return Err(error),
+            Err(refused) => return Err(StoreError::Corrupt(format!("handoff note: {refused}"))),
+        };
+        // The shopper waits for a person from now (or, ended, for nobody).
+        let update = match to {
+            HandoffTo::Helpdesk => sqlx::query(
+                "UPDATE conversations SET status = 'open', waiting_since = $2 WHERE id = $1",
+            )
+            .bind(conversation_id)
+            .bind(now),
+            HandoffTo::External => {
+                sqlx::query("UPDATE conversations SET external_ticket = $2 WHERE id = $1")
+                    .bind(conversation_id)
+                    .bind(HANDOFF_PENDING)
+            }
+            HandoffTo::Ended => sqlx::query(
+                "UPDATE conversations SET status = 'closed', closed_at = $2 WHERE id = $1",
+            )
+            .bind(conversation_id)
+            .bind(now),
+        };
+        update.execute(&mut *tx).await?;
         let (event, queued_jobs) = match to {
             HandoffTo::Helpdesk => {
                 let kind = TicketEventKind::HandedOff {
@@ -152,6 +167,7 @@ impl Store {
         Ok(Some(HandedOff {
             customer_id,
             event,
+            note,
             queued_jobs,
         }))
     }
