@@ -213,7 +213,12 @@ impl AiAgent {
         if !self.store.ai_answering(conversation_id).await? {
             return Ok(());
         }
-        let Some(question) = self.store.message_at(conversation_id, seq).await? else {
+        // The question and what came after it, in one read.
+        let messages = self.store.messages_after(conversation_id, seq - 1).await?;
+        let Some((question, after)) = messages
+            .split_first()
+            .filter(|(question, _)| question.seq == seq)
+        else {
             return Ok(());
         };
         let phrases = phrases::for_text(&question.body);
@@ -233,7 +238,6 @@ impl AiAgent {
         }
         // Answered already (the job after the node that answered at once): nothing to
         // add, and no second call to the model.
-        let after = self.store.messages_after(conversation_id, seq).await?;
         if after
             .iter()
             .any(|message| message.author_kind != AuthorKind::Shopper)
@@ -253,9 +257,7 @@ impl AiAgent {
             }
         };
         let sender = if source_title.is_empty() {
-            Sender::System {
-                name: AI_AUTHOR.to_owned(),
-            }
+            system()
         } else {
             Sender::Ai {
                 name: AI_AUTHOR.to_owned(),
@@ -475,19 +477,6 @@ impl AiAgent {
         client_id: String,
         body: String,
     ) -> Result<(), AgentError> {
-        self.say_at(conversation_id, sender, client_id, body, None)
-            .await
-    }
-
-    /// [`AiAgent::say`], with when the team is back (shown under the message).
-    async fn say_at(
-        &self,
-        conversation_id: &str,
-        sender: Sender,
-        client_id: String,
-        body: String,
-        back_at: Option<i64>,
-    ) -> Result<(), AgentError> {
         let posted = crate::chat::post_automated(
             &self.store,
             &self.fanout,
@@ -495,7 +484,7 @@ impl AiAgent {
             conversation_id,
             client_id,
             body,
-            back_at,
+            None,
         )
         .await;
         Ok(posted?)
