@@ -20,6 +20,7 @@ use server::ai::{
 
 #[derive(Deserialize)]
 struct StoreKnowledge {
+    store: String,
     faqs: Vec<Faq>,
     articles: Vec<Article>,
 }
@@ -133,7 +134,10 @@ fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/ai_eval");
     let store: StoreKnowledge = read(&dir.join("knowledge.json"));
     let export: ShopifyExport = read(&dir.join("products.json"));
-    let mut knowledge = Knowledge::default();
+    let mut knowledge = Knowledge {
+        store_name: store.store.clone(),
+        ..Knowledge::default()
+    };
     for faq in &store.faqs {
         knowledge.add_faq(&faq.id, &faq.question, &faq.answer);
     }

@@ -35,6 +35,8 @@ pub struct Passage {
 
 #[derive(Debug, Clone, Default)]
 pub struct Knowledge {
+    /// The shop's name, which says nothing about what a question asks.
+    pub store_name: String,
     pub sources: Vec<Source>,
     pub passages: Vec<Passage>,
 }

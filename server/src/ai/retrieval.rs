@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::{
     knowledge::{Knowledge, Passage, Source},
-    text::{index_terms, query_terms},
+    text::{index_terms, query_terms, without_store_name},
 };
 
 /// BM25's usual constants.
@@ -99,7 +99,7 @@ impl Index {
 
     /// The passages that answer `question` best, best first (at most `limit`).
     pub fn search(&self, question: &str, limit: usize) -> Vec<Hit<'_>> {
-        let terms = query_terms(question);
+        let terms = query_terms(&without_store_name(question, &self.knowledge.store_name));
         if terms.is_empty() {
             return Vec::new();
         }

@@ -601,6 +601,50 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The question without the store's own name ("Juniper & Pine" in "a Juniper and
+/// Pine gift card"): every passage may mention the store, so its name says nothing
+/// about the topic and only pulls towards passages that repeat it. Only the whole
+/// name is dropped, so "boots" stays in a question to "The Boot Shop".
+pub fn without_store_name(question: &str, store_name: &str) -> String {
+    let name: Vec<String> = words(store_name)
+        .into_iter()
+        .filter(|word| !is_stop_word(word))
+        .collect();
+    if name.is_empty() {
+        return question.to_owned();
+    }
+    let question = spell_out_us(question);
+    let all_words = words(&question);
+    let mut found = false;
+    let mut kept: Vec<&str> = Vec::with_capacity(all_words.len());
+    let mut at = 0;
+    while at < all_words.len() {
+        // The name's words in order, with stop words ("and", "the") between them.
+        let mut next = at;
+        let mut matched = 0;
+        while next < all_words.len() && matched < name.len() {
+            if all_words[next] == name[matched] {
+                matched += 1;
+            } else if !(matched > 0 && is_stop_word(&all_words[next])) {
+                break;
+            }
+            next += 1;
+        }
+        if matched == name.len() {
+            found = true;
+            at = next;
+        } else {
+            kept.push(&all_words[at]);
+            at += 1;
+        }
+    }
+    if found {
+        kept.join(" ")
+    } else {
+        question
+    }
+}
+
 pub fn is_stop_word(word: &str) -> bool {
     STOP_WORDS_EN.contains(&word) || STOP_WORDS_PT.contains(&word)
 }
@@ -903,5 +947,26 @@ mod tests {
         let terms = query_terms("refund");
         assert_eq!(terms[0].weight, 1.0);
         assert!(terms[1..].iter().all(|term| term.weight < 1.0));
+    }
+
+    #[test]
+    fn the_stores_whole_name_is_dropped_from_a_question() {
+        assert_eq!(
+            without_store_name(
+                "I got a Juniper and Pine gift card, how do I use it?",
+                "Juniper & Pine"
+            ),
+            "i got a gift card how do i use it"
+        );
+        // Part of the name is a word like any other.
+        assert_eq!(
+            without_store_name("do you sell boots?", "The Boot Shop"),
+            "do you sell boots?"
+        );
+        assert_eq!(
+            without_store_name("is the boot shop open in the US", "The Boot Shop"),
+            "is the open in the united states"
+        );
+        assert_eq!(without_store_name("returns?", ""), "returns?");
     }
 }

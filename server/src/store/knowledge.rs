@@ -245,12 +245,12 @@ impl Store {
         )
     }
 
-    /// Everything the AI agent may answer from: published FAQs and articles, and the
-    /// products. A stored product that no longer parses is left out (and logged).
     /// Changes whenever the knowledge does (an FAQ, article or product added, edited
-    /// or removed), so each node can tell its answerer is stale without being told.
+    /// or removed, or the shop renamed), so each node can tell its answerer is stale
+    /// without being told.
     pub async fn knowledge_stamp(&self) -> Result<Vec<i64>, StoreError> {
-        let (faqs, faqs_at, articles, articles_at, products, products_at): (
+        let (faqs, faqs_at, articles, articles_at, products, products_at, settings): (
+            i64,
             i64,
             i64,
             i64,
@@ -262,7 +262,8 @@ impl Store {
                 (SELECT COUNT(*) FROM knowledge_articles),
                 (SELECT COALESCE(MAX(updated_at), 0) FROM knowledge_articles),
                 (SELECT COUNT(*) FROM products),
-                (SELECT COALESCE(MAX(imported_at), 0) FROM products)",
+                (SELECT COALESCE(MAX(imported_at), 0) FROM products),
+                (SELECT settings_version FROM shop WHERE id = 1)",
         )
         .fetch_one(&self.reader)
         .await?;
@@ -273,11 +274,17 @@ impl Store {
             articles_at,
             products,
             products_at,
+            settings,
         ])
     }
 
+    /// Everything the AI agent may answer from: published FAQs and articles, and the
+    /// products. A stored product that no longer parses is left out (and logged).
     pub async fn knowledge(&self) -> Result<Knowledge, StoreError> {
-        let mut knowledge = Knowledge::default();
+        let mut knowledge = Knowledge {
+            store_name: self.shop().await?.general.store_name,
+            ..Knowledge::default()
+        };
         for faq in self.faqs().await?.into_iter().filter(|faq| faq.published) {
             knowledge.add_faq(&format!("faq-{}", faq.id), &faq.question, &faq.answer);
         }
