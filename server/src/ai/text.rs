@@ -776,16 +776,17 @@ pub fn query_terms(question: &str) -> Vec<QueryTerm> {
     let mut push = |term: String, weight: f64, word: usize| {
         // A term may serve two words ("water" for "waterproof" and for itself);
         // retrieval scores it once, at its highest weight.
-        if !terms
-            .iter()
-            .any(|known| known.term == term && known.word == word)
+        match terms
+            .iter_mut()
+            .find(|known| known.term == term && known.word == word)
         {
-            terms.push(QueryTerm {
+            Some(known) => known.weight = known.weight.max(weight),
+            None => terms.push(QueryTerm {
                 term,
                 weight,
                 word,
                 hint: false,
-            });
+            }),
         }
     };
     let question = spell_out_us(question);
@@ -968,5 +969,16 @@ mod tests {
             "is the open in the united states"
         );
         assert_eq!(without_store_name("returns?", ""), "returns?");
+    }
+
+    #[test]
+    fn a_word_translated_to_two_terms_keeps_both_at_full_weight() {
+        // "custa" is "cost" and "price"; "price" is also a synonym of "cost", which
+        // must not leave it at a synonym's weight.
+        let terms = query_terms("quanto custa a bota");
+        let price = terms
+            .iter()
+            .find(|term| term.term == stem("price") && term.word == 0);
+        assert_eq!(price.map(|term| term.weight), Some(1.0), "{terms:?}");
     }
 }
