@@ -8,12 +8,15 @@ use std::collections::HashMap;
 
 use super::{
     knowledge::{Knowledge, Passage, Source},
-    text::{index_terms, query_terms, without_store_name},
+    text::{index_terms, query_terms, without_store_name, QueryTerm},
 };
 
 /// BM25's usual constants.
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
+/// Shorter words are left as they are: one letter changes too many of them into
+/// another word ("cost", "coat").
+const MIN_TYPO_LENGTH: usize = 5;
 /// A heading word counts as this many body words.
 const HEADING_WEIGHT: f64 = 2.0;
 
@@ -97,12 +100,40 @@ impl Index {
         (1.0 + (count - holding + 0.5) / (holding + 0.5)).ln()
     }
 
+    /// A word the knowledge never uses, one slip away from one it does ("waterprof",
+    /// "reciept"), stands for that word: the most used one if several are.
+    fn correct_typos(&self, terms: &mut Vec<QueryTerm>) {
+        let mut corrections = Vec::new();
+        for term in terms.iter() {
+            let own_word = term.weight >= 1.0 && !term.hint;
+            let word_known = terms.iter().any(|other| {
+                other.word == term.word && self.document_frequency.contains_key(&other.term)
+            });
+            if !own_word || word_known || term.term.chars().count() < MIN_TYPO_LENGTH {
+                continue;
+            }
+            let nearest = self
+                .document_frequency
+                .iter()
+                .filter(|(known, _)| one_edit_apart(&term.term, known))
+                .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)));
+            if let Some((known, _)) = nearest {
+                corrections.push(QueryTerm {
+                    term: known.clone(),
+                    ..term.clone()
+                });
+            }
+        }
+        terms.extend(corrections);
+    }
+
     /// The passages that answer `question` best, best first (at most `limit`).
     pub fn search(&self, question: &str, limit: usize) -> Vec<Hit<'_>> {
-        let terms = query_terms(&without_store_name(question, &self.knowledge.store_name));
+        let mut terms = query_terms(&without_store_name(question, &self.knowledge.store_name));
         if terms.is_empty() {
             return Vec::new();
         }
+        self.correct_typos(&mut terms);
         // Each of the shopper's words weighs its own term's IDF; its expansions may
         // stand in for it, for part of that weight. Words the knowledge never uses
         // (nor any expansion of them) are counted apart: an unknown detail ("for my
@@ -197,6 +228,32 @@ impl Index {
     }
 }
 
+/// Whether one letter added, dropped, changed or swapped with its neighbour turns `a`
+/// into `b`.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    // Cheap first: most of the vocabulary differs in length by more than a letter.
+    if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let (rest_a, rest_b) = (&a[prefix..], &b[prefix..]);
+    match rest_a.len().cmp(&rest_b.len()) {
+        std::cmp::Ordering::Equal => {
+            rest_a[1..] == rest_b[1..]
+                || (rest_a.len() >= 2
+                    && rest_a[0] == rest_b[1]
+                    && rest_a[1] == rest_b[0]
+                    && rest_a[2..] == rest_b[2..])
+        }
+        std::cmp::Ordering::Less => rest_a == &rest_b[1..],
+        std::cmp::Ordering::Greater => &rest_a[1..] == rest_b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,5 +321,26 @@ mod tests {
         let hits = index.search("how much is shipping to canada", 1);
         assert!(hits[0].coverage < 0.9, "{}", hits[0].coverage);
         assert_eq!(hits[0].unknown, 0.0);
+    }
+
+    #[test]
+    fn a_word_one_slip_from_a_known_one_stands_for_it() {
+        let mut knowledge = Knowledge::default();
+        knowledge.add_faq(
+            "faq-rain",
+            "Is the shell jacket waterproof?",
+            "Yes, fully taped seams.",
+        );
+        knowledge.add_faq("faq-coat", "Do you sell coats?", "No, jackets only.");
+        let index = Index::new(knowledge);
+        let hits = index.search("is the shell waterprof", 1);
+        assert_eq!(hits[0].source.id, "faq-rain");
+        assert!(hits[0].coverage > 0.99, "{}", hits[0].coverage);
+        assert_eq!(hits[0].unknown, 0.0);
+        assert!(one_edit_apart("reciept", "receipt"));
+        assert!(one_edit_apart("jaket", "jacket"));
+        assert!(one_edit_apart("jacket", "jackets"));
+        assert!(!one_edit_apart("jacket", "jacket"));
+        assert!(!one_edit_apart("kayaks", "jackets"));
     }
 }
