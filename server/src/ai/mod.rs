@@ -17,7 +17,7 @@ pub mod text;
 
 use self::{
     intent::Needs,
-    knowledge::Knowledge,
+    knowledge::{Knowledge, SourceKind},
     retrieval::{Hit, Index},
 };
 
@@ -86,12 +86,46 @@ impl Answerer {
             })
             .max_by(|a, b| a.coverage.total_cmp(&b.coverage))
             .unwrap_or(best);
+        if asks_what_is_sold(question)
+            && chosen.source.kind == SourceKind::Product
+            && !title_names_it(question, &chosen.passage.heading)
+        {
+            return Decision::Handoff(HandoffReason::LowConfidence);
+        }
         if chosen.coverage >= MIN_COVERAGE && chosen.unknown <= MAX_UNKNOWN {
             Decision::Answer(*chosen)
         } else {
             Decision::Handoff(HandoffReason::LowConfidence)
         }
     }
+}
+
+/// "Do you sell …", "do you carry …": asking whether something is in the catalogue.
+const SELL_WORDS: &[&str] = &[
+    "sell", "sells", "selling", "carry", "carries", "vende", "vendem", "vendes",
+];
+
+fn asks_what_is_sold(question: &str) -> bool {
+    text::words(question)
+        .iter()
+        .any(|word| SELL_WORDS.contains(&word.as_str()))
+}
+
+/// Whether a product's title names at least half of what the shopper asks for: a
+/// product that only mentions it ("a sleeping bag compartment") does not sell it.
+fn title_names_it(question: &str, title: &str) -> bool {
+    let title_terms = text::index_terms(title);
+    let asked: Vec<String> = text::query_terms(question)
+        .into_iter()
+        .filter(|term| term.weight >= 1.0 && !term.hint)
+        .filter(|term| !SELL_WORDS.iter().any(|sell| text::stem(sell) == term.term))
+        .map(|term| term.term)
+        .collect();
+    let named = asked
+        .iter()
+        .filter(|term| title_terms.contains(term))
+        .count();
+    named * 2 >= asked.len()
 }
 
 #[cfg(test)]
@@ -142,6 +176,45 @@ mod tests {
         assert!(matches!(
             answerer.decide("shipping to canada?"),
             Decision::Answer(hit) if hit.source.id == "faq-canada"
+        ));
+    }
+
+    #[test]
+    fn only_a_product_named_for_it_answers_whether_it_is_sold() {
+        let mut knowledge = Knowledge::default();
+        knowledge.add_article(
+            "article-care",
+            "Care",
+            "Packs: empty the sleeping bag compartment before you wash a pack.",
+        );
+        let answerer = Answerer::new(knowledge);
+        // A care passage may mention sleeping bags; it is not a product.
+        assert!(matches!(
+            answerer.decide("how do I wash the sleeping bag compartment"),
+            Decision::Answer(hit) if hit.source.id == "article-care"
+        ));
+        let mut knowledge = Knowledge::default();
+        let export: knowledge::ShopifyExport = serde_json::from_value(serde_json::json!({
+            "products": [{
+                "id": 1,
+                "title": "Basin 40 Trekking Pack",
+                "handle": "basin-40",
+                "body_html": "<p>A pack for long trips.</p><ul><li>Separate sleeping bag compartment</li></ul>",
+                "variants": [{"title": "Default Title", "price": "189.00", "available": true}]
+            }]
+        }))
+        .expect("export");
+        for product in &export.products {
+            knowledge.add_product(product);
+        }
+        let answerer = Answerer::new(knowledge);
+        assert!(matches!(
+            answerer.decide("do you sell sleeping bags?"),
+            Decision::Handoff(HandoffReason::LowConfidence)
+        ));
+        assert!(matches!(
+            answerer.decide("do you sell trekking packs?"),
+            Decision::Answer(hit) if hit.source.id == "product-basin-40"
         ));
     }
 }
