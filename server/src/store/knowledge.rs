@@ -263,7 +263,7 @@ impl Store {
                 (SELECT COALESCE(MAX(updated_at), 0) FROM knowledge_articles),
                 (SELECT COUNT(*) FROM products),
                 (SELECT COALESCE(MAX(imported_at), 0) FROM products),
-                (SELECT settings_version FROM shop WHERE id = 1)",
+                COALESCE((SELECT settings_version FROM shop WHERE id = 1), 0)",
         )
         .fetch_one(&self.reader)
         .await?;
@@ -281,8 +281,14 @@ impl Store {
     /// Everything the AI agent may answer from: published FAQs and articles, and the
     /// products. A stored product that no longer parses is left out (and logged).
     pub async fn knowledge(&self) -> Result<Knowledge, StoreError> {
+        // A store not set up yet has no shop row, and no name to leave out.
+        let store_name = match self.shop().await {
+            Ok(shop) => shop.general.store_name,
+            Err(StoreError::Database(sqlx::Error::RowNotFound)) => String::new(),
+            Err(error) => return Err(error),
+        };
         let mut knowledge = Knowledge {
-            store_name: self.shop().await?.general.store_name,
+            store_name,
             ..Knowledge::default()
         };
         for faq in self.faqs().await?.into_iter().filter(|faq| faq.published) {
@@ -368,7 +374,14 @@ mod tests {
             .await
             .expect("product");
 
+        // Before the shop is set up there is no name to leave out of questions.
+        assert_eq!(store.knowledge().await.expect("knowledge").store_name, "");
+        store
+            .ensure_shop("Juniper & Pine", None)
+            .await
+            .expect("shop");
         let knowledge = store.knowledge().await.expect("knowledge");
+        assert_eq!(knowledge.store_name, "Juniper & Pine");
         let ids: Vec<&str> = knowledge.sources.iter().map(|s| s.id.as_str()).collect();
         let returns_id = format!("article-{}", returns.id);
         assert_eq!(ids, vec![returns_id.as_str(), "product-summit-puffer"]);
