@@ -11,7 +11,7 @@ use protocol::settings::{
     MAX_UNHELPFUL_LIMIT,
 };
 
-use super::{described_by, invalid, Controls, FieldMessage, FormFeedback, Outcome};
+use super::{described_by, invalid, Controls, FieldMessage, Outcome, SaveActions, SettingSwitch};
 use crate::api::save_ai_agent;
 
 /// The handoff choices, as the radio group lists them.
@@ -165,23 +165,13 @@ pub fn AiChatForm(summary: RwSignal<AiKnowledgeSummary>, can_edit: bool) -> impl
         <form class="settings-form" novalidate on:submit=submit aria-labelledby="ai-chat-title">
             <section class="card">
                 <h2 id="ai-chat-title">"In the chat"</h2>
-                <div class="switch-row">
-                    <input
-                        id="ai-enabled"
-                        type="checkbox"
-                        role="switch"
-                        class="switch"
-                        checked=initial.enabled
-                        prop:checked=enabled
-                        on:change=move |event| enabled.set(event_target_checked(&event))
-                        disabled=move || controls.locked()
-                        aria-describedby="ai-enabled-hint"
-                    />
-                    <label for="ai-enabled">"Let the AI agent answer new chats first"</label>
-                </div>
-                <p class="hint" id="ai-enabled-hint">
-                    "Shoppers get an instant, cited answer and can choose \"Talk to a person\" at any time. Chats it is answering wait in the inbox's AI agent view; they move to Open when it hands off or when you reply, and all of them when you switch it off."
-                </p>
+                <SettingSwitch
+                    id="ai-enabled"
+                    label="Let the AI agent answer new chats first"
+                    hint="Shoppers get an instant, cited answer and can choose \"Talk to a person\" at any time. Chats it is answering wait in the inbox's AI agent view; they move to Open when it hands off or when you reply, and all of them when you switch it off."
+                    value=enabled
+                    controls
+                />
                 <Stats stats />
             </section>
             <fieldset class="card">
@@ -232,12 +222,7 @@ pub fn AiChatForm(summary: RwSignal<AiKnowledgeSummary>, can_edit: bool) -> impl
                 </select>
                 <FieldMessage id="ai-unhelpful-error" message=outcome.field("unhelpful_limit") />
             </section>
-            <div class="form-actions">
-                <button type="submit" class="primary" disabled=move || controls.locked() || outcome.pending.get()>
-                    {move || if outcome.pending.get() { "Saving…" } else { "Save" }}
-                </button>
-                <FormFeedback outcome />
-            </div>
+            <SaveActions outcome controls />
         </form>
     }
 }

@@ -10,8 +10,8 @@ use protocol::settings::{
 };
 
 use super::{
-    ago, described_by, focus_first, invalid, Controls, CopyField, FieldMessage, FormFeedback,
-    LocalTime, Now, Outcome, ReadOnlyNote, SettingsBody, SettingsHead,
+    ago, described_by, focus_first, invalid, Controls, CopyField, FieldMessage, LocalTime, Now,
+    Outcome, ReadOnlyNote, SaveActions, SettingsBody, SettingsHead,
 };
 use crate::{
     api::{get_general, rotate_identity_secret, save_general, ApiError, GeneralPage},
@@ -286,12 +286,7 @@ fn GeneralForm(settings: GeneralSettings, secret: SecretState, can_edit: bool) -
                     </div>
                 </div>
             </section>
-            <div class="form-actions">
-                <button type="submit" class="primary" disabled=move || controls.locked() || outcome.pending.get()>
-                    {move || if outcome.pending.get() { "Saving…" } else { "Save" }}
-                </button>
-                <FormFeedback outcome />
-            </div>
+            <SaveActions outcome controls />
         </form>
     }
 }

@@ -9,8 +9,8 @@ use leptos_meta::Title;
 use protocol::settings::{BusinessHours, DateException, TimeRange, WeeklyRange};
 
 use super::{
-    focus_first, invalid, Controls, FieldMessage, FormFeedback, LocalTime, Outcome, ReadOnlyNote,
-    SettingsBody, SettingsHead,
+    focus_first, invalid, Controls, FieldMessage, LocalTime, Outcome, ReadOnlyNote, SaveActions,
+    SettingSwitch, SettingsBody, SettingsHead,
 };
 use crate::api::{get_business_hours, save_business_hours, HoursPage};
 
@@ -284,23 +284,13 @@ fn HoursForm(page: HoursPage, can_edit: bool) -> impl IntoView {
             <ReadOnlyNote can_edit />
             <Availability status />
             <section class="card">
-                <div class="switch-row">
-                    <input
-                        id="hours-enabled"
-                        type="checkbox"
-                        role="switch"
-                        class="switch"
-                        checked=draft.enabled.get_untracked()
-                        prop:checked=draft.enabled
-                        on:change=move |event| draft.enabled.set(event_target_checked(&event))
-                        disabled=move || controls.locked()
-                        aria-describedby="hours-enabled-hint"
-                    />
-                    <label for="hours-enabled">"Use business hours"</label>
-                </div>
-                <p class="hint" id="hours-enabled-hint">
-                    "When off, shoppers see the team as available at any time and get no away message."
-                </p>
+                <SettingSwitch
+                    id="hours-enabled"
+                    label="Use business hours"
+                    hint="When off, shoppers see the team as available at any time and get no away message."
+                    value=draft.enabled
+                    controls
+                />
                 <div class="field">
                     <label for="time-zone">"Time zone"</label>
                     <select
@@ -373,12 +363,7 @@ fn HoursForm(page: HoursPage, can_edit: bool) -> impl IntoView {
                 </textarea>
                 <FieldMessage id="away-message-error" message=away_error />
             </section>
-            <div class="form-actions">
-                <button type="submit" class="primary" disabled=move || controls.locked() || outcome.pending.get()>
-                    {move || if outcome.pending.get() { "Saving…" } else { "Save" }}
-                </button>
-                <FormFeedback outcome />
-            </div>
+            <SaveActions outcome controls />
         </form>
     }
 }

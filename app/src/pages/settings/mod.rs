@@ -230,6 +230,50 @@ fn FormFeedback(
     }
 }
 
+/// A settings form's Save button (busy while saving, waiting for the live page) with
+/// the save's feedback beside it.
+#[component]
+fn SaveActions(outcome: Outcome, controls: Controls) -> impl IntoView {
+    view! {
+        <div class="form-actions">
+            <button type="submit" class="primary" disabled=move || controls.locked() || outcome.pending.get()>
+                {move || if outcome.pending.get() { "Saving…" } else { "Save" }}
+            </button>
+            <FormFeedback outcome />
+        </div>
+    }
+}
+
+/// An on/off setting of a form: the switch, its label, and the hint it is described by
+/// (`{id}-hint`).
+#[component]
+fn SettingSwitch(
+    id: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    value: RwSignal<bool>,
+    controls: Controls,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="switch-row">
+            <input
+                id=id
+                type="checkbox"
+                role="switch"
+                class="switch"
+                checked=value.get_untracked()
+                prop:checked=value
+                on:change=move |event| value.set(event_target_checked(&event))
+                disabled=move || controls.locked()
+                aria-describedby=hint_id.clone()
+            />
+            <label for=id>{label}</label>
+        </div>
+        <p class="hint" id=hint_id>{hint}</p>
+    }
+}
+
 /// A field's own error message, referenced by the field's `aria-describedby`.
 #[component]
 fn FieldMessage(#[prop(into)] id: String, message: Signal<Option<String>>) -> impl IntoView {

@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use protocol::settings::{LoginStatus, WebChatSettings, MAX_WELCOME_CHARS};
 
 use super::{
-    described_by, invalid, Controls, FieldMessage, FormFeedback, Outcome, ReadOnlyNote,
-    SettingsBody, SettingsHead,
+    described_by, invalid, Controls, FieldMessage, Outcome, ReadOnlyNote, SaveActions,
+    SettingSwitch, SettingsBody, SettingsHead,
 };
 use crate::api::{get_web_chat, save_web_chat};
 
@@ -84,23 +84,13 @@ fn WebChatForm(settings: WebChatSettings, can_edit: bool) -> impl IntoView {
         <form class="settings-form" novalidate on:submit=submit>
             <ReadOnlyNote can_edit />
             <section class="card">
-                <div class="switch-row">
-                    <input
-                        id="chat-enabled"
-                        type="checkbox"
-                        role="switch"
-                        class="switch"
-                        checked=enabled.get_untracked()
-                        prop:checked=enabled
-                        on:change=move |event| enabled.set(event_target_checked(&event))
-                        disabled=move || controls.locked()
-                        aria-describedby="chat-enabled-hint"
-                    />
-                    <label for="chat-enabled">"Enable web chat"</label>
-                </div>
-                <p class="hint" id="chat-enabled-hint">
-                    "When off, your storefront does not show the Chat tab."
-                </p>
+                <SettingSwitch
+                    id="chat-enabled"
+                    label="Enable web chat"
+                    hint="When off, your storefront does not show the Chat tab."
+                    value=enabled
+                    controls
+                />
             </section>
             <fieldset class="card">
                 <legend>"Login status"</legend>
@@ -156,12 +146,7 @@ fn WebChatForm(settings: WebChatSettings, can_edit: bool) -> impl IntoView {
                 </p>
                 <FieldMessage id="welcome-message-error" message=welcome_error />
             </section>
-            <div class="form-actions">
-                <button type="submit" class="primary" disabled=move || controls.locked() || outcome.pending.get()>
-                    {move || if outcome.pending.get() { "Saving…" } else { "Save" }}
-                </button>
-                <FormFeedback outcome />
-            </div>
+            <SaveActions outcome controls />
         </form>
     }
 }
