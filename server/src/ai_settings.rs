@@ -84,18 +84,18 @@ pub async fn try_question(state: &AppState, question: &str) -> Result<AiTrial, A
         Reply::Answer {
             source_title,
             text,
-            coverage,
+            confidence,
             written_by,
         } => AiTrial::Answer {
             source_title,
             text,
-            coverage_percent: (coverage * 100.0).round().clamp(0.0, 100.0) as u8,
+            confidence_percent: (confidence * 100.0).round().clamp(0.0, 100.0) as u8,
             written_by,
         },
         Reply::SmallTalk(text) => AiTrial::Answer {
             source_title: "Small talk (no knowledge needed)".into(),
             text: text.to_owned(),
-            coverage_percent: 100,
+            confidence_percent: 100,
             written_by: None,
         },
         Reply::Handoff(reason) => AiTrial::Handoff {

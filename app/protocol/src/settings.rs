@@ -993,8 +993,9 @@ pub enum AiTrial {
         /// Shown to shoppers as "From: …".
         source_title: String,
         text: String,
-        /// How much of the question the passage covers.
-        coverage_percent: u8,
+        /// How sure the AI agent is that the passage answers the question: it answers
+        /// only above its threshold.
+        confidence_percent: u8,
         /// The model that wrote `text` from the passages; none: `text` is the passage.
         written_by: Option<String>,
     },

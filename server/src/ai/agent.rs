@@ -43,8 +43,8 @@ pub enum Reply {
     Answer {
         source_title: String,
         text: String,
-        /// How much of the question the best passage covers, 0..=1.
-        coverage: f64,
+        /// How sure the answerer is that the passage answers the question, 0..=1.
+        confidence: f64,
         /// The model that wrote `text`; `None`: `text` is the passage itself.
         written_by: Option<String>,
     },
@@ -163,14 +163,14 @@ impl AiAgent {
             return Ok(Reply::SmallTalk(reply));
         }
         let answerer = self.answerer().await?;
-        let hit = match answerer.decide(question) {
-            Decision::Answer(hit) => hit,
+        let (hit, confidence) = match answerer.decide(question) {
+            Decision::Answer { hit, confidence } => (hit, confidence),
             Decision::Handoff(reason) => return Ok(Reply::Handoff(reason)),
         };
         let quoted = Reply::Answer {
             source_title: hit.source.title.clone(),
             text: hit.passage.text.clone(),
-            coverage: hit.coverage,
+            confidence,
             written_by: None,
         };
         let Some(generator) = &self.generator else {
@@ -193,7 +193,7 @@ impl AiAgent {
             Ok(Some(text)) => Ok(Reply::Answer {
                 source_title: hit.source.title.clone(),
                 text,
-                coverage: hit.coverage,
+                confidence,
                 written_by: Some(generator.model().to_owned()),
             }),
             Ok(None) => Ok(Reply::Handoff(HandoffReason::LowConfidence)),

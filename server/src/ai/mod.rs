@@ -6,6 +6,7 @@
 //! evaluation set, part of which is kept out of tuning.
 
 pub mod agent;
+pub mod confidence;
 pub mod generator;
 pub mod handoff;
 pub mod intent;
@@ -16,15 +17,12 @@ pub mod retrieval;
 pub mod text;
 
 use self::{
+    confidence::{Signals, MIN_CONFIDENCE},
     intent::Needs,
     knowledge::{Knowledge, SourceKind},
     retrieval::{Hit, Index},
 };
 
-/// The least share of a question's meaning the best passage must cover.
-pub const MIN_COVERAGE: f64 = 0.55;
-/// The most of a question's words the knowledge may never use.
-pub const MAX_UNKNOWN: f64 = 0.34;
 /// How many ranked passages the decision looks at.
 const CANDIDATES: usize = 10;
 /// A passage of the best source may answer in its stead when it scores at least this
@@ -44,7 +42,11 @@ pub enum HandoffReason {
 
 #[derive(Debug, Clone, Copy)]
 pub enum Decision<'a> {
-    Answer(Hit<'a>),
+    /// `confidence`: the model's probability that the passage answers the question.
+    Answer {
+        hit: Hit<'a>,
+        confidence: f64,
+    },
     Handoff(HandoffReason),
 }
 
@@ -70,10 +72,22 @@ impl Answerer {
             Some(Needs::CaseWork) => return Decision::Handoff(HandoffReason::CaseWork),
             None => {}
         }
-        let hits = self.index.search(question, CANDIDATES);
-        let Some(best) = hits.first() else {
+        let Some((hit, signals)) = self.best_answer(question) else {
             return Decision::Handoff(HandoffReason::LowConfidence);
         };
+        let confidence = signals.confidence();
+        if confidence >= MIN_CONFIDENCE {
+            Decision::Answer { hit, confidence }
+        } else {
+            Decision::Handoff(HandoffReason::LowConfidence)
+        }
+    }
+
+    /// The passage that would answer `question`, and the signals of how well it does,
+    /// before any threshold: none when nothing in the knowledge matches it.
+    pub fn best_answer(&self, question: &str) -> Option<(Hit<'_>, Signals)> {
+        let hits = self.index.search(question, CANDIDATES);
+        let best = hits.first()?;
         // A source answers from whichever of its passages near the top covers the
         // question best ("what does the warranty cover" ranks the warranty's lead
         // paragraph first, but its "What isn't covered" paragraph says more). Letting
@@ -90,13 +104,9 @@ impl Answerer {
             && chosen.source.kind == SourceKind::Product
             && !title_names_it(question, &chosen.passage.heading)
         {
-            return Decision::Handoff(HandoffReason::LowConfidence);
+            return None;
         }
-        if chosen.coverage >= MIN_COVERAGE && chosen.unknown <= MAX_UNKNOWN {
-            Decision::Answer(*chosen)
-        } else {
-            Decision::Handoff(HandoffReason::LowConfidence)
-        }
+        Some((*chosen, Signals::of(chosen, &hits, self.index.unseen_idf())))
     }
 }
 
@@ -154,7 +164,7 @@ mod tests {
     fn the_best_source_answers_from_its_passage_that_covers_most() {
         let answerer = answerer();
         match answerer.decide("what does the warranty cover?") {
-            Decision::Answer(hit) => {
+            Decision::Answer { hit, .. } => {
                 assert_eq!(hit.source.id, "article-warranty");
                 assert!(hit.passage.text.starts_with("What isn't covered"));
             }
@@ -175,7 +185,7 @@ mod tests {
         ));
         assert!(matches!(
             answerer.decide("shipping to canada?"),
-            Decision::Answer(hit) if hit.source.id == "faq-canada"
+            Decision::Answer { hit, .. } if hit.source.id == "faq-canada"
         ));
     }
 
@@ -191,7 +201,7 @@ mod tests {
         // A care passage may mention sleeping bags; it is not a product.
         assert!(matches!(
             answerer.decide("how do I wash the sleeping bag compartment"),
-            Decision::Answer(hit) if hit.source.id == "article-care"
+            Decision::Answer { hit, .. } if hit.source.id == "article-care"
         ));
         let mut knowledge = Knowledge::default();
         let export: knowledge::ShopifyExport = serde_json::from_value(serde_json::json!({
@@ -208,13 +218,11 @@ mod tests {
             knowledge.add_product(product);
         }
         let answerer = Answerer::new(knowledge);
+        // The rule decides which passage may answer, before any confidence.
+        assert!(answerer.best_answer("do you sell sleeping bags?").is_none());
         assert!(matches!(
-            answerer.decide("do you sell sleeping bags?"),
-            Decision::Handoff(HandoffReason::LowConfidence)
-        ));
-        assert!(matches!(
-            answerer.decide("do you sell trekking packs?"),
-            Decision::Answer(hit) if hit.source.id == "product-basin-40"
+            answerer.best_answer("do you sell trekking packs?"),
+            Some((hit, _)) if hit.source.id == "product-basin-40"
         ));
     }
 }

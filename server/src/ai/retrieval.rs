@@ -46,6 +46,9 @@ pub struct Hit<'a> {
     /// Share of the question's words the knowledge never uses ("kayaks" in a shop
     /// without them), 0..=1: the same for every passage.
     pub unknown: f64,
+    /// How many words of the shopper's own the question has: the same for every
+    /// passage.
+    pub words: usize,
 }
 
 impl Index {
@@ -98,6 +101,13 @@ impl Index {
         let count = self.passages.len() as f64;
         let holding = self.document_frequency.get(term).copied().unwrap_or(0) as f64;
         (1.0 + (count - holding + 0.5) / (holding + 0.5)).ln()
+    }
+
+    /// The IDF of a term no passage holds: the most any term can say. Scores divided
+    /// by it compare across stores with more or fewer passages.
+    pub fn unseen_idf(&self) -> f64 {
+        let count = self.passages.len() as f64;
+        (1.0 + (count + 0.5) / 0.5).ln()
     }
 
     /// A word the knowledge never uses, one slip away from one it does ("waterprof",
@@ -216,6 +226,7 @@ impl Index {
                 score,
                 coverage,
                 unknown,
+                words: own_words,
             });
         }
         hits.sort_by(|a, b| {

@@ -68,14 +68,14 @@ fn TryQuestion() -> impl IntoView {
             AiTrial::Answer {
                 source_title,
                 text,
-                coverage_percent,
+                confidence_percent,
                 written_by,
             } => view! {
                 <div class="ai-trial answer">
                     <p class="ai-trial-label">"It would answer"</p>
                     <blockquote>{text}</blockquote>
                     <p class="muted">
-                        {format!("From: {source_title} · covers {coverage_percent}% of the question")}
+                        {format!("From: {source_title} · {confidence_percent}% sure it answers the question")}
                         {written_by.map(|model| format!(" · written by {model}"))}
                     </p>
                 </div>
