@@ -48,6 +48,14 @@ impl FromServerFnError for ApiError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 ApiError::Invalid("Some fields are missing or malformed.".into())
             }
+            // On the server, a request body that is not the JSON the function takes
+            // ("unknown variant `reckless`"): the caller's mistake, said back to it.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(problem) => {
+                let error = ApiError::Invalid(format!("The request is malformed: {problem}"));
+                ssr::set_status(&error);
+                error
+            }
             _ => ApiError::Internal,
         }
     }
@@ -1070,10 +1078,16 @@ pub mod ssr {
     /// Passes a server function's result on, giving errors their HTTP status (400 for
     /// bad input, 401, 403, 404; 500 only for our own failures).
     pub fn respond<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+        if let Err(error) = &result {
+            set_status(error);
+        }
+        result
+    }
+
+    /// Gives the response the HTTP status of `error`.
+    pub fn set_status(error: &ApiError) {
         use axum::http::StatusCode;
-        if let (Err(error), Some(response)) =
-            (&result, use_context::<leptos_axum::ResponseOptions>())
-        {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
             response.set_status(match error {
                 ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
                 ApiError::Invalid(_) | ApiError::Fields(_) => StatusCode::BAD_REQUEST,
@@ -1082,7 +1096,6 @@ pub mod ssr {
                 ApiError::Internal | ApiError::Network => StatusCode::INTERNAL_SERVER_ERROR,
             });
         }
-        result
     }
 
     pub fn set_cookie(cookie: &str) {

@@ -13,6 +13,7 @@
 
 use std::path::Path;
 
+use protocol::settings::AnswerCaution;
 use serde::Deserialize;
 use server::ai::{
     confidence::{Model, SIGNALS},
@@ -63,7 +64,12 @@ fn read<T: for<'de> Deserialize<'de>>(path: &Path) -> T {
     serde_json::from_str(&text).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
-fn evaluate(answerer: &Answerer, questions: &[Question], show: bool) -> Tally {
+fn evaluate(
+    answerer: &Answerer,
+    questions: &[Question],
+    caution: AnswerCaution,
+    show: bool,
+) -> Tally {
     let mut tally = Tally::default();
     for question in questions {
         let handoff_expected = question.expect == ["handoff"];
@@ -71,7 +77,7 @@ fn evaluate(answerer: &Answerer, questions: &[Question], show: bool) -> Tally {
         if !handoff_expected {
             tally.answerable += 1;
         }
-        let outcome = match answerer.decide(&question.question) {
+        let outcome = match answerer.decide(&question.question, caution) {
             Decision::Answer { hit, .. } => {
                 let right = question.expect.contains(&hit.source.id);
                 if right {
@@ -159,19 +165,28 @@ fn main() {
         return;
     }
     let holdout: Vec<Question> = read(&dir.join("questions-holdout.json"));
-    let tuned = evaluate(&answerer, &tuning, show_tuning);
-    let held = evaluate(&answerer, &holdout, false);
-    let all = Tally {
-        questions: tuned.questions + held.questions,
-        answerable: tuned.answerable + held.answerable,
-        right: tuned.right + held.right,
-        wrong: tuned.wrong + held.wrong,
-        handed_off: tuned.handed_off + held.handed_off,
-    };
-    println!("ai_eval_questions {} count", all.questions);
-    print("", &all);
-    print("_tuning", &tuned);
-    print("_holdout", &held);
+    println!("ai_eval_questions {} count", tuning.len() + holdout.len());
+    // The default caution gives the headline figures; the merchant's other two choices
+    // are printed beside them, with their level in the name.
+    for (caution, level) in [
+        (AnswerCaution::Balanced, ""),
+        (AnswerCaution::Careful, "_careful"),
+        (AnswerCaution::Eager, "_eager"),
+    ] {
+        let show = show_tuning && caution == AnswerCaution::Balanced;
+        let tuned = evaluate(&answerer, &tuning, caution, show);
+        let held = evaluate(&answerer, &holdout, caution, false);
+        let all = Tally {
+            questions: tuned.questions + held.questions,
+            answerable: tuned.answerable + held.answerable,
+            right: tuned.right + held.right,
+            wrong: tuned.wrong + held.wrong,
+            handed_off: tuned.handed_off + held.handed_off,
+        };
+        print(level, &all);
+        print(&format!("_tuning{level}"), &tuned);
+        print(&format!("_holdout{level}"), &held);
+    }
 }
 
 /// The L2 strength the confidence model is fitted with (scikit-learn's `C`).

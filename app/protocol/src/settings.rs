@@ -683,11 +683,17 @@ mod tests {
             enabled: true,
             handoff: zendesk("https://Juniper.zendesk.com/agent", "secret-1"),
             unhelpful_limit: 2,
+            caution: AnswerCaution::Careful,
         };
-        assert_eq!(
-            settings.validated().expect("valid").handoff,
-            zendesk("juniper", "secret-1")
-        );
+        let valid = settings.validated().expect("valid");
+        assert_eq!(valid.handoff, zendesk("juniper", "secret-1"));
+        assert_eq!(valid.caution, AnswerCaution::Careful);
+        // Settings saved before the choice existed read as the default.
+        let older: AiAgentSettings = serde_json::from_str(
+            r#"{"enabled":true,"handoff":{"type":"helpdesk"},"unhelpful_limit":2}"#,
+        )
+        .expect("older settings");
+        assert_eq!(older.caution, AnswerCaution::Balanced);
         let bad = AiAgentSettings {
             handoff: zendesk("not a name!", ""),
             unhelpful_limit: 0,
@@ -740,6 +746,10 @@ pub struct AiAgentSettings {
     pub handoff: HandoffTarget,
     /// "No, that didn't help" answers in one chat before it hands off (1 to 5).
     pub unhelpful_limit: u8,
+    /// How sure it must be of an answer before it gives it. Settings saved before
+    /// there was a choice read as the default.
+    #[serde(default)]
+    pub caution: AnswerCaution,
 }
 
 impl Default for AiAgentSettings {
@@ -748,8 +758,22 @@ impl Default for AiAgentSettings {
             enabled: false,
             handoff: HandoffTarget::Helpdesk,
             unhelpful_limit: 2,
+            caution: AnswerCaution::default(),
         }
     }
+}
+
+/// How sure the AI agent must be before it answers rather than hands off: the
+/// merchant's trade between wrong answers and chats left for the team.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerCaution {
+    /// Answers only when very sure: the fewest wrong answers, the most handoffs.
+    Careful,
+    #[default]
+    Balanced,
+    /// Answers more on its own, and is wrong more often.
+    Eager,
 }
 
 /// Where the AI agent passes a conversation it cannot resolve. The secrets are never
@@ -949,6 +973,7 @@ impl AiAgentSettings {
                 enabled: self.enabled,
                 handoff,
                 unhelpful_limit: self.unhelpful_limit,
+                caution: self.caution,
             })
         } else {
             Err(errors)

@@ -163,7 +163,8 @@ impl AiAgent {
             return Ok(Reply::SmallTalk(reply));
         }
         let answerer = self.answerer().await?;
-        let (hit, confidence) = match answerer.decide(question) {
+        let caution = self.settings.current().shop.ai_agent.caution;
+        let (hit, confidence) = match answerer.decide(question, caution) {
             Decision::Answer { hit, confidence } => (hit, confidence),
             Decision::Handoff(reason) => return Ok(Reply::Handoff(reason)),
         };

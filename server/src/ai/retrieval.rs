@@ -19,6 +19,11 @@ const B: f64 = 0.75;
 const MIN_TYPO_LENGTH: usize = 5;
 /// A heading word counts as this many body words.
 const HEADING_WEIGHT: f64 = 2.0;
+/// Term rarity is judged as if the knowledge had at least this many passages: in a
+/// store that has written three articles, a word all three use is what it writes
+/// about, not a common word, and the confidence model (fitted on a store of 173
+/// passages) should see it so.
+const MIN_PASSAGES: f64 = 100.0;
 
 struct IndexedPassage {
     /// Term → weighted frequency.
@@ -98,7 +103,7 @@ impl Index {
     /// Rarer terms say more; a term the knowledge never uses says the most (and,
     /// unmatched, lowers the coverage of every passage: "kayaks" in a shop without them).
     fn idf(&self, term: &str) -> f64 {
-        let count = self.passages.len() as f64;
+        let count = self.counted_passages();
         let holding = self.document_frequency.get(term).copied().unwrap_or(0) as f64;
         (1.0 + (count - holding + 0.5) / (holding + 0.5)).ln()
     }
@@ -106,8 +111,12 @@ impl Index {
     /// The IDF of a term no passage holds: the most any term can say. Scores divided
     /// by it compare across stores with more or fewer passages.
     pub fn unseen_idf(&self) -> f64 {
-        let count = self.passages.len() as f64;
+        let count = self.counted_passages();
         (1.0 + (count + 0.5) / 0.5).ln()
+    }
+
+    fn counted_passages(&self) -> f64 {
+        (self.passages.len() as f64).max(MIN_PASSAGES)
     }
 
     /// A word the knowledge never uses, one slip away from one it does ("waterprof",

@@ -697,3 +697,60 @@ async fn switching_the_ai_agent_off_hands_its_chats_to_the_team_at_once() {
     )));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_merchants_caution_decides_how_sure_the_agent_must_be_to_answer() {
+    let (app, _database) = spawn_app().await;
+    let owner = app.owner_cookie().await;
+    // Saved without a caution, as before there was one: the default.
+    set_up_ai(&app, &owner, json!({ "type": "helpdesk" })).await;
+    let _: Value = app
+        .call_ok(
+            &owner,
+            "settings/create_article",
+            json!({ "input": { "title": "Warranty", "published": true,
+                "body": "Our warranty covers defects for life: we repair or replace the item." } }),
+        )
+        .await;
+    let caution = |summary: &Value| summary["settings"]["caution"].clone();
+    let summary: Value = app
+        .call_ok(&owner, "settings/ai_knowledge", json!({}))
+        .await;
+    assert_eq!(caution(&summary), json!("balanced"));
+    // Both sources speak to it, the returns policy a little more: fairly sure (88%).
+    let question = json!({ "question": "replace or refund" });
+    let trial: Value = app
+        .call_ok(&owner, "settings/try_ai", question.clone())
+        .await;
+    assert_eq!(
+        trial["Answer"]["source_title"],
+        json!("Returns policy"),
+        "{trial}"
+    );
+
+    let save = |caution: &str| {
+        json!({ "settings": { "enabled": true, "handoff": { "type": "helpdesk" },
+            "unhelpful_limit": 2, "caution": caution } })
+    };
+    let summary: Value = app
+        .call_ok(&owner, "settings/save_ai_agent", save("careful"))
+        .await;
+    assert_eq!(caution(&summary), json!("careful"));
+    let trial: Value = app
+        .call_ok(&owner, "settings/try_ai", question.clone())
+        .await;
+    assert!(trial.get("Handoff").is_some(), "{trial}");
+
+    // A level that does not exist is refused, and the saved one stays.
+    let refused = app
+        .call(&owner, "settings/save_ai_agent", save("reckless"))
+        .await;
+    let status = refused.status();
+    let text = refused.text().await.expect("body");
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert!(text.contains("unknown variant `reckless`"), "{text}");
+    let summary: Value = app
+        .call_ok(&owner, "settings/ai_knowledge", json!({}))
+        .await;
+    assert_eq!(caution(&summary), json!("careful"));
+}

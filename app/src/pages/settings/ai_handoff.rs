@@ -1,5 +1,5 @@
-//! Settings → AI agent, the chat part: whether it answers web chats first, where it
-//! hands a shopper off (this helpdesk, Zendesk, Gorgias, or a closing message), after
+//! Settings → AI agent, the chat part: whether it answers web chats first, how sure
+//! it must be to answer, where it hands a shopper off (this helpdesk, Zendesk, Gorgias, or a closing message), after
 //! how many unhelpful answers, and how it has done so far.
 //!
 //! The Zendesk token and Gorgias key are never sent back to the browser: the field
@@ -7,12 +7,35 @@
 
 use leptos::{ev::SubmitEvent, prelude::*};
 use protocol::settings::{
-    AiAgentSettings, AiAgentStats, AiKnowledgeSummary, HandoffTarget, MAX_HANDOFF_MESSAGE_CHARS,
-    MAX_UNHELPFUL_LIMIT,
+    AiAgentSettings, AiAgentStats, AiKnowledgeSummary, AnswerCaution, HandoffTarget,
+    MAX_HANDOFF_MESSAGE_CHARS, MAX_UNHELPFUL_LIMIT,
 };
 
 use super::{described_by, invalid, Controls, FieldMessage, Outcome, SaveActions, SettingSwitch};
 use crate::api::save_ai_agent;
+
+/// The caution choices, as their radio group lists them. The hints give the rates
+/// measured on the evaluation set (`server/benches/ai_eval`), rounded.
+const CAUTIONS: [(AnswerCaution, &str, &str, &str); 3] = [
+    (
+        AnswerCaution::Careful,
+        "caution-careful",
+        "Careful",
+        "Answers only when very sure. The fewest wrong answers; more chats come to your team.",
+    ),
+    (
+        AnswerCaution::Balanced,
+        "caution-balanced",
+        "Balanced (recommended)",
+        "Answers when it is fairly sure, and hands off when two answers seem as likely.",
+    ),
+    (
+        AnswerCaution::Eager,
+        "caution-eager",
+        "Eager",
+        "Answers more questions on its own, and is wrong more often.",
+    ),
+];
 
 /// The handoff choices, as the radio group lists them.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -135,6 +158,7 @@ pub fn AiChatForm(summary: RwSignal<AiKnowledgeSummary>, can_edit: bool) -> impl
     let initial = summary.with_untracked(|summary| summary.settings.clone());
     let enabled = RwSignal::new(initial.enabled);
     let limit = RwSignal::new(initial.unhelpful_limit);
+    let caution = RwSignal::new(initial.caution);
     let fields = Fields::new(&initial.handoff);
     let secret_saved = Memo::new(move |_| summary.with(|summary| summary.secret_saved));
     let save = Action::new(move |input: &AiAgentSettings| {
@@ -143,6 +167,7 @@ pub fn AiChatForm(summary: RwSignal<AiKnowledgeSummary>, can_edit: bool) -> impl
             let saved = save_ai_agent(input).await?;
             enabled.set(saved.settings.enabled);
             limit.set(saved.settings.unhelpful_limit);
+            caution.set(saved.settings.caution);
             fields.show(&saved.settings.handoff);
             summary.set(saved.clone());
             Ok(saved)
@@ -157,6 +182,7 @@ pub fn AiChatForm(summary: RwSignal<AiKnowledgeSummary>, can_edit: bool) -> impl
                 enabled: enabled.get_untracked(),
                 handoff: fields.target(),
                 unhelpful_limit: limit.get_untracked(),
+                caution: caution.get_untracked(),
             });
         }
     };
@@ -174,6 +200,30 @@ pub fn AiChatForm(summary: RwSignal<AiKnowledgeSummary>, can_edit: bool) -> impl
                 />
                 <Stats stats />
             </section>
+            <fieldset class="card">
+                <legend>"How sure it must be to answer"</legend>
+                {CAUTIONS.iter().map(|&(level, id, label, hint)| {
+                    let hint_id = format!("{id}-hint");
+                    view! {
+                        <div class="choice">
+                            <input
+                                id=id
+                                type="radio"
+                                name="caution"
+                                checked=caution.get_untracked() == level
+                                prop:checked=move || caution.get() == level
+                                on:change=move |_| caution.set(level)
+                                disabled=move || controls.locked()
+                                aria-describedby=hint_id.clone()
+                            />
+                            <div>
+                                <label for=id>{label}</label>
+                                <p class="hint" id=hint_id>{hint}</p>
+                            </div>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
             <fieldset class="card">
                 <legend>"When it cannot help, hand off to"</legend>
                 {KINDS.iter().map(|&(kind, id, label, hint)| {
