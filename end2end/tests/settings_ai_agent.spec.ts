@@ -62,7 +62,7 @@ test("the AI agent answers from the knowledge the merchant gives it, and hands o
   await ask("Can I return boots I wore outside?");
   await expect(page.getByText("It would answer")).toBeVisible();
   await expect(page.locator(".ai-trial blockquote")).toContainText("boots worn outside cannot be returned");
-  await expect(page.getByText(/From: Returns policy/)).toBeVisible();
+  await expect(page.getByText(/From: Returns policy · \d+% sure it answers the question/)).toBeVisible();
   await page.screenshot(shots("settings-ai-agent"));
 
   await ask("how warm is the puffer?");
@@ -106,6 +106,12 @@ test("shoppers get cited answers first, and a person when the AI agent cannot he
   const chatForm = agent.locator("form[aria-labelledby=ai-chat-title]");
   await chatForm.getByLabel("Let the AI agent answer new chats first").check();
   await chatForm.getByLabel("This helpdesk").check();
+  // How sure it must be: Balanced unless the merchant chooses otherwise.
+  const caution = chatForm.getByRole("group", { name: "How sure it must be to answer" });
+  await expect(caution.getByLabel("Balanced (recommended)")).toBeChecked();
+  await expect(caution.getByLabel("Careful")).toHaveAccessibleDescription(/fewest wrong answers/);
+  await caution.scrollIntoViewIfNeeded();
+  await agent.screenshot(shots("settings-ai-agent-caution"));
   await chatForm.getByRole("button", { name: "Save" }).click();
   await expect(chatForm.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
   await agent.screenshot(shots("settings-ai-agent-chat"));
