@@ -258,7 +258,12 @@ pub async fn search_ms(
         let hits: Vec<serde_json::Value> = response.json().await.expect("search body");
         assert!(!hits.is_empty(), "{query:?} finds tickets");
         if sample >= 5 {
-            timings.push(started.elapsed().as_secs_f64() * 1000.0);
+            let elapsed = started.elapsed().as_secs_f64() * 1000.0;
+            // Each query's own time, to see which one makes the tail.
+            if std::env::var("BENCH_SEARCH_EACH").is_ok() {
+                eprintln!("search {query:?} {elapsed:.2} ms");
+            }
+            timings.push(elapsed);
         }
     }
     timings.sort_by(f64::total_cmp);
