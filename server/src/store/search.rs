@@ -3,7 +3,8 @@
 //! SQLite finds matches with its FTS5 indexes, PostgreSQL with GIN full-text indexes.
 //! Both tokenise the same way (see the search migrations and
 //! `protocol::search::search_terms`), and both bound the work per query: only the most
-//! recent [`MESSAGE_SAMPLE`] matching messages are considered, so a word in every
+//! recent [`MESSAGE_SAMPLE`] matching messages are considered (on PostgreSQL, fewer
+//! when the newest [`RECENT_WINDOW`] messages already fill a page), so a word in every
 //! ticket costs no more than a rare one. The ranking is ours, the same on both
 //! backends (`protocol::search::text_score`; the databases' own ranking functions
 //! read every match of a common word): the shopper's name or email matched first, then
