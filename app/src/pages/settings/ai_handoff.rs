@@ -11,7 +11,9 @@ use protocol::settings::{
     MAX_HANDOFF_MESSAGE_CHARS, MAX_UNHELPFUL_LIMIT,
 };
 
-use super::{described_by, invalid, Controls, FieldMessage, Outcome, SaveActions, SettingSwitch};
+use super::{
+    described_by, invalid, Controls, FieldMessage, Outcome, RadioChoice, SaveActions, SettingSwitch,
+};
 use crate::api::save_ai_agent;
 
 /// The caution choices, as their radio group lists them. The hints give the rates
@@ -202,50 +204,14 @@ pub fn AiChatForm(summary: RwSignal<AiKnowledgeSummary>, can_edit: bool) -> impl
             </section>
             <fieldset class="card">
                 <legend>"How sure it must be to answer"</legend>
-                {CAUTIONS.iter().map(|&(level, id, label, hint)| {
-                    let hint_id = format!("{id}-hint");
-                    view! {
-                        <div class="choice">
-                            <input
-                                id=id
-                                type="radio"
-                                name="caution"
-                                checked=caution.get_untracked() == level
-                                prop:checked=move || caution.get() == level
-                                on:change=move |_| caution.set(level)
-                                disabled=move || controls.locked()
-                                aria-describedby=hint_id.clone()
-                            />
-                            <div>
-                                <label for=id>{label}</label>
-                                <p class="hint" id=hint_id>{hint}</p>
-                            </div>
-                        </div>
-                    }
+                {CAUTIONS.iter().map(|&(level, id, label, hint)| view! {
+                    <RadioChoice id name="caution" label hint choice=level value=caution controls />
                 }).collect_view()}
             </fieldset>
             <fieldset class="card">
                 <legend>"When it cannot help, hand off to"</legend>
-                {KINDS.iter().map(|&(kind, id, label, hint)| {
-                    let hint_id = format!("{id}-hint");
-                    view! {
-                        <div class="choice">
-                            <input
-                                id=id
-                                type="radio"
-                                name="handoff"
-                                checked=fields.kind.get_untracked() == kind
-                                prop:checked=move || fields.kind.get() == kind
-                                on:change=move |_| fields.kind.set(kind)
-                                disabled=move || controls.locked()
-                                aria-describedby=hint_id.clone()
-                            />
-                            <div>
-                                <label for=id>{label}</label>
-                                <p class="hint" id=hint_id>{hint}</p>
-                            </div>
-                        </div>
-                    }
+                {KINDS.iter().map(|&(kind, id, label, hint)| view! {
+                    <RadioChoice id name="handoff" label hint choice=kind value=fields.kind controls />
                 }).collect_view()}
                 <TargetFields fields outcome controls secret_saved />
             </fieldset>

@@ -274,6 +274,42 @@ fn SettingSwitch(
     }
 }
 
+/// One choice of a radio group (`name`): the radio, its label, and the hint it is
+/// described by (`{id}-hint`); checked while `value` holds `choice`.
+#[component]
+fn RadioChoice<T>(
+    id: &'static str,
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    choice: T,
+    value: RwSignal<T>,
+    controls: Controls,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="choice">
+            <input
+                id=id
+                type="radio"
+                name=name
+                checked=value.get_untracked() == choice
+                prop:checked=move || value.get() == choice
+                on:change=move |_| value.set(choice)
+                disabled=move || controls.locked()
+                aria-describedby=hint_id.clone()
+            />
+            <div>
+                <label for=id>{label}</label>
+                <p class="hint" id=hint_id>{hint}</p>
+            </div>
+        </div>
+    }
+}
+
 /// A field's own error message, referenced by the field's `aria-describedby`.
 #[component]
 fn FieldMessage(#[prop(into)] id: String, message: Signal<Option<String>>) -> impl IntoView {

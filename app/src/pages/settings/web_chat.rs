@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use protocol::settings::{LoginStatus, WebChatSettings, MAX_WELCOME_CHARS};
 
 use super::{
-    described_by, invalid, Controls, FieldMessage, Outcome, ReadOnlyNote, SaveActions,
+    described_by, invalid, Controls, FieldMessage, Outcome, RadioChoice, ReadOnlyNote, SaveActions,
     SettingSwitch, SettingsBody, SettingsHead,
 };
 use crate::api::{get_web_chat, save_web_chat};
@@ -96,28 +96,16 @@ fn WebChatForm(settings: WebChatSettings, can_edit: bool) -> impl IntoView {
                 <legend>"Login status"</legend>
                 {LOGIN_CHOICES
                     .iter()
-                    .map(|choice| {
-                        let status = choice.status;
-                        let hint_id = format!("{}-hint", choice.id);
-                        view! {
-                            <div class="choice">
-                                <input
-                                    id=choice.id
-                                    type="radio"
-                                    name="login_status"
-                                    value=status.as_str()
-                                    checked=login_status.get_untracked() == status
-                                    prop:checked=move || login_status.get() == status
-                                    on:change=move |_| login_status.set(status)
-                                    disabled=move || controls.locked()
-                                    aria-describedby=hint_id.clone()
-                                />
-                                <div>
-                                    <label for=choice.id>{choice.label}</label>
-                                    <p class="hint" id=hint_id>{choice.hint}</p>
-                                </div>
-                            </div>
-                        }
+                    .map(|choice| view! {
+                        <RadioChoice
+                            id=choice.id
+                            name="login_status"
+                            label=choice.label
+                            hint=choice.hint
+                            choice=choice.status
+                            value=login_status
+                            controls
+                        />
                     })
                     .collect_view()}
             </fieldset>
