@@ -154,7 +154,8 @@ fn title_names_it(question: &str, title: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn answerer() -> Answerer {
+    /// A warranty article of two paragraphs and a shipping FAQ.
+    fn warranty_and_canada() -> Knowledge {
         let mut knowledge = Knowledge::default();
         knowledge.add_article(
             "article-warranty",
@@ -169,7 +170,11 @@ mod tests {
             "Do you ship to Canada?",
             "Yes, in 4 to 8 business days.",
         );
-        Answerer::new(knowledge)
+        knowledge
+    }
+
+    fn answerer() -> Answerer {
+        Answerer::new(warranty_and_canada())
     }
 
     #[test]
@@ -240,20 +245,7 @@ mod tests {
 
     #[test]
     fn the_merchants_caution_sets_how_sure_it_must_be_to_answer() {
-        let mut knowledge = Knowledge::default();
-        knowledge.add_article(
-            "article-warranty",
-            "Warranty & repairs",
-            "The Trail Promise: Everything we make is guaranteed against defects for life. \
-             We repair or replace it.\n\n\
-             What isn't covered: Normal wear and tear, accidents and misuse aren't covered by \
-             the warranty.",
-        );
-        knowledge.add_faq(
-            "faq-canada",
-            "Do you ship to Canada?",
-            "Yes, in 4 to 8 business days.",
-        );
+        let mut knowledge = warranty_and_canada();
         knowledge.add_article(
             "article-returns",
             "Returns policy",
