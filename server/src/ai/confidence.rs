@@ -25,8 +25,9 @@ pub const SIGNALS: [&str; 6] = [
 pub const WEIGHTS: [f64; 6] = [3.578, -3.966, 2.797, -0.254, -0.526, -2.092];
 pub const BIAS: f64 = 0.652;
 /// The least confidence the agent answers with by default; below it, a person does.
-/// Chosen by the fit: the most right answers with at most 0.02 wrong, judged on
-/// leave-one-out predictions (0.766 accuracy, 0.021 wrong on the tuning questions).
+/// Chosen by the fit: the most right answers with wrong answers at 0.02 (to two
+/// decimals), judged on leave-one-out predictions: 0.766 accuracy, 0.021 wrong on the
+/// tuning questions. On questions nobody tuned for it does much worse (the eval README).
 pub const MIN_CONFIDENCE: f64 = 0.76;
 /// "Careful": 0.645 accuracy, 0.016 wrong in the same leave-one-out table.
 const CAREFUL_MIN_CONFIDENCE: f64 = 0.90;
