@@ -16,7 +16,7 @@ use std::path::Path;
 use protocol::settings::AnswerCaution;
 use serde::Deserialize;
 use server::ai::{
-    confidence::{Model, SIGNALS},
+    confidence::{Model, Values, SIGNALS},
     intent,
     knowledge::{Knowledge, ShopifyExport},
     Answerer, Decision,
@@ -201,7 +201,7 @@ const WRONG_TARGET: f64 = 0.025;
 /// questions its own model was fitted to.
 fn fit(answerer: &Answerer, tuning: &[Question]) {
     let answerable = tuning.iter().filter(|q| q.expect != ["handoff"]).count();
-    let samples: Vec<([f64; 6], bool)> = tuning
+    let samples: Vec<(Values, bool)> = tuning
         .iter()
         .filter(|question| intent::needs_person(&question.question).is_none())
         .filter_map(|question| {
@@ -212,13 +212,13 @@ fn fit(answerer: &Answerer, tuning: &[Question]) {
     let model = Model::fit(&samples, FIT_C);
     println!("fitted on {} tuning questions", samples.len());
     println!(
-        "pub const WEIGHTS: [f64; 6] = {:.3?}; // {SIGNALS:?}",
+        "pub const WEIGHTS: Values = {:.3?}; // {SIGNALS:?}",
         model.weights
     );
     println!("pub const BIAS: f64 = {:.3};", model.bias);
     let held_out: Vec<f64> = (0..samples.len())
         .map(|left_out| {
-            let rest: Vec<([f64; 6], bool)> = samples
+            let rest: Vec<(Values, bool)> = samples
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| *i != left_out)

@@ -11,8 +11,13 @@ use protocol::settings::AnswerCaution;
 
 use super::{knowledge::SourceKind, retrieval::Hit};
 
+/// How many signals the model weighs.
+pub const SIGNAL_COUNT: usize = 6;
+/// One value per signal, in the order of [`SIGNALS`].
+pub type Values = [f64; SIGNAL_COUNT];
+
 /// The signals, in the order of [`WEIGHTS`].
-pub const SIGNALS: [&str; 6] = [
+pub const SIGNALS: [&str; SIGNAL_COUNT] = [
     "coverage",
     "unknown",
     "strength",
@@ -22,7 +27,7 @@ pub const SIGNALS: [&str; 6] = [
 ];
 
 /// Fitted by `AI_EVAL_FIT=1 cargo bench -p server --bench ai` on the tuning questions.
-pub const WEIGHTS: [f64; 6] = [3.578, -3.966, 2.797, -0.254, -0.526, -2.092];
+pub const WEIGHTS: Values = [3.578, -3.966, 2.797, -0.254, -0.526, -2.092];
 pub const BIAS: f64 = 0.652;
 /// The least confidence the agent answers with by default; below it, a person does.
 /// Chosen by the fit: the most right answers with wrong answers at 0.02 (to two
@@ -84,7 +89,7 @@ impl Signals {
         }
     }
 
-    pub fn values(&self) -> [f64; 6] {
+    pub fn values(&self) -> Values {
         [
             self.coverage,
             self.unknown,
@@ -108,12 +113,12 @@ impl Signals {
 /// A logistic model over the signals' values.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Model {
-    pub weights: [f64; 6],
+    pub weights: Values,
     pub bias: f64,
 }
 
 impl Model {
-    pub fn probability(&self, values: &[f64; 6]) -> f64 {
+    pub fn probability(&self, values: &Values) -> f64 {
         let z = self.bias
             + self
                 .weights
@@ -127,16 +132,16 @@ impl Model {
     /// Fits a model to labelled signals by gradient descent on the log loss, with an
     /// L2 penalty (`1 / c`, as in scikit-learn) on the standardised weights so that a
     /// few hundred questions cannot push one signal to an extreme.
-    pub fn fit(samples: &[([f64; 6], bool)], c: f64) -> Model {
+    pub fn fit(samples: &[(Values, bool)], c: f64) -> Model {
         if samples.is_empty() {
             return Model {
-                weights: [0.0; 6],
+                weights: [0.0; SIGNAL_COUNT],
                 bias: 0.0,
             };
         }
         let count = samples.len() as f64;
-        let mut mean = [0.0; 6];
-        let mut spread = [0.0; 6];
+        let mut mean = [0.0; SIGNAL_COUNT];
+        let mut spread = [0.0; SIGNAL_COUNT];
         for (values, _) in samples {
             for (sum, value) in mean.iter_mut().zip(values) {
                 *sum += value / count;
@@ -149,10 +154,10 @@ impl Model {
         }
         // A signal that never varies gets no weight rather than a division by zero.
         let spread = spread.map(|variance: f64| variance.sqrt().max(1e-9));
-        let standard: Vec<([f64; 6], f64)> = samples
+        let standard: Vec<(Values, f64)> = samples
             .iter()
             .map(|(values, right)| {
-                let mut scaled = [0.0; 6];
+                let mut scaled = [0.0; SIGNAL_COUNT];
                 for (i, slot) in scaled.iter_mut().enumerate() {
                     *slot = (values[i] - mean[i]) / spread[i];
                 }
@@ -160,13 +165,13 @@ impl Model {
             })
             .collect();
         let mut model = Model {
-            weights: [0.0; 6],
+            weights: [0.0; SIGNAL_COUNT],
             bias: 0.0,
         };
         const STEPS: usize = 20_000;
         const RATE: f64 = 0.5;
         for _ in 0..STEPS {
-            let mut gradient = [0.0; 6];
+            let mut gradient = [0.0; SIGNAL_COUNT];
             let mut bias_gradient = 0.0;
             for (values, label) in &standard {
                 let error = model.probability(values) - label;
@@ -182,10 +187,10 @@ impl Model {
         }
         // Back to the signals' own units, so that no scaling is needed to apply it.
         let mut raw = Model {
-            weights: [0.0; 6],
+            weights: [0.0; SIGNAL_COUNT],
             bias: model.bias,
         };
-        for i in 0..6 {
+        for i in 0..SIGNAL_COUNT {
             raw.weights[i] = model.weights[i] / spread[i];
             raw.bias -= model.weights[i] * mean[i] / spread[i];
         }
@@ -200,7 +205,7 @@ mod tests {
     #[test]
     fn fitting_learns_which_way_each_signal_points() {
         // Right answers cover more of the question; the other signals are noise.
-        let samples: Vec<([f64; 6], bool)> = (0..40)
+        let samples: Vec<(Values, bool)> = (0..40)
             .map(|i| {
                 let coverage = i as f64 / 40.0;
                 let noise = (i * 7 % 5) as f64;

@@ -103,20 +103,20 @@ impl Index {
     /// Rarer terms say more; a term the knowledge never uses says the most (and,
     /// unmatched, lowers the coverage of every passage: "kayaks" in a shop without them).
     fn idf(&self, term: &str) -> f64 {
-        let count = self.counted_passages();
-        let holding = self.document_frequency.get(term).copied().unwrap_or(0) as f64;
-        (1.0 + (count - holding + 0.5) / (holding + 0.5)).ln()
+        self.idf_of_held_by(self.document_frequency.get(term).copied().unwrap_or(0))
     }
 
     /// The IDF of a term no passage holds: the most any term can say. Scores divided
     /// by it compare across stores with more or fewer passages.
     pub fn unseen_idf(&self) -> f64 {
-        let count = self.counted_passages();
-        (1.0 + (count + 0.5) / 0.5).ln()
+        self.idf_of_held_by(0)
     }
 
-    fn counted_passages(&self) -> f64 {
-        (self.passages.len() as f64).max(MIN_PASSAGES)
+    /// BM25's IDF of a term `holding` passages hold.
+    fn idf_of_held_by(&self, holding: usize) -> f64 {
+        let count = (self.passages.len() as f64).max(MIN_PASSAGES);
+        let holding = holding as f64;
+        (1.0 + (count - holding + 0.5) / (holding + 0.5)).ln()
     }
 
     /// A word the knowledge never uses, one slip away from one it does ("waterprof",

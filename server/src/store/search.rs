@@ -198,8 +198,7 @@ impl Store {
                 evidence.best_body = Some(body);
             }
         }
-        let probe = match_query(self.backend, &[probe_term(&terms)]);
-        for conversation_id in self.matching_customers_tickets(&expression, &probe).await? {
+        for conversation_id in self.matching_customers_tickets(&expression, &terms).await? {
             found.entry(conversation_id).or_default().customer = true;
         }
         if found.is_empty() {
@@ -312,14 +311,15 @@ impl Store {
     }
 
     /// Tickets (newest first, a few per shopper) of shoppers whose name or email matches
-    /// `expression`. PostgreSQL looks up only `probe` in its index and checks the whole
-    /// expression on the shoppers found: every email holds the shop's domain, and
+    /// `expression` (made of `terms`). PostgreSQL looks up only the rarest-looking term
+    /// in its index and checks the whole expression on the shoppers found: every email
+    /// holds the shop's domain, and
     /// reading its entry for a hundred thousand shoppers took longer than the rest of a
     /// search together.
     async fn matching_customers_tickets(
         &self,
         expression: &str,
-        probe: &str,
+        terms: &[String],
     ) -> Result<Vec<String>, StoreError> {
         let customers = match self.backend {
             Backend::Sqlite => {
@@ -348,6 +348,7 @@ impl Store {
             // As for messages: a rare email prefix guessed common read every customer.
             let mut tx = self.reader.begin().await?;
             tx.execute(BITMAP_PLANS_ONLY).await?;
+            let probe = match_query(Backend::Postgres, &[probe_term(terms)]);
             let rows = query.bind(probe).fetch_all(&mut *tx).await?;
             tx.commit().await?;
             rows
