@@ -1,6 +1,6 @@
 //! Settings → AI agent, the chat part: whether it answers web chats first, how sure
-//! it must be to answer, where it hands a shopper off (this helpdesk, Zendesk, Gorgias, or a closing message), after
-//! how many unhelpful answers, and how it has done so far.
+//! it must be to answer, where it hands a shopper off (this helpdesk, Zendesk, Gorgias,
+//! or a closing message), after how many unhelpful answers, and how it has done so far.
 //!
 //! The Zendesk token and Gorgias key are never sent back to the browser: the field
 //! stays empty, says a secret is kept, and saving it empty keeps it.
