@@ -45,8 +45,13 @@ impl FromServerFnError for ApiError {
     fn from_server_fn_error(error: ServerFnErrorErr) -> Self {
         match error {
             ServerFnErrorErr::Request(_) => ApiError::Network,
+            // A form body that is empty or does not decode (`log_in`, `mark_read`, …):
+            // the caller's mistake, so a 400 on the server, never a 500.
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                ApiError::Invalid("Some fields are missing or malformed.".into())
+                let error = ApiError::Invalid("Some fields are missing or malformed.".into());
+                #[cfg(feature = "ssr")]
+                ssr::set_status(&error);
+                error
             }
             // On the server, a request body that is not the JSON the function takes
             // ("unknown variant `reckless`"): the caller's mistake, said back to it.

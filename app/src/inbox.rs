@@ -1,7 +1,9 @@
 //! The helpdesk's client-side state: the current view's ticket list and counts, loaded
 //! threads with their events, and replies in flight, kept current by the live
-//! connection. One [`Inbox`] is provided as context by the inbox layout; pages read it
-//! and the socket writes it.
+//! connection. One [`Inbox`] is provided as context by `App`, for the life of the page:
+//! the socket, the clock and the shortcut keys that write it live as long, so none of
+//! them can outlive it (as they did when the inbox layout owned it and Settings
+//! replaced the layout).
 
 use std::collections::HashMap;
 
@@ -39,6 +41,9 @@ impl PendingReply {
     }
 }
 
+/// How long after a live change the counts are fetched again (changes come in bursts).
+const COUNTS_REFRESH: std::time::Duration = std::time::Duration::from_millis(400);
+
 #[derive(Clone, Copy)]
 pub struct Inbox {
     /// The logged-in agent (for "Mine", and macros' `{{agent_first_name}}`).
@@ -63,10 +68,18 @@ pub struct Inbox {
     pub now: RwSignal<i64>,
     /// Bumped when the counts may have changed; the layout refetches them.
     pub counts_stale: RwSignal<u64>,
+    /// A refetch of the counts is waiting or under way.
+    counts_pending: StoredValue<bool>,
     /// Who is typing where: conversation → (who, until when, epoch ms).
     pub typing: RwSignal<HashMap<String, Vec<(Participant, i64)>>>,
     /// Which ticket each other agent has open: agent id → (ticket, name, until when).
     pub viewers: RwSignal<HashMap<String, (String, String, i64)>>,
+    /// Whether [`Inbox::go_live`] has run on this page.
+    live: StoredValue<bool>,
+    /// Each ticket as the counts last counted it (with this agent's read state), so a
+    /// change moves the counts at once; the server's counts, fetched after each burst
+    /// of changes, stay the truth.
+    counted: StoredValue<HashMap<String, TicketSummary>>,
 }
 
 impl Inbox {
@@ -86,9 +99,30 @@ impl Inbox {
             connected: RwSignal::new(false),
             now: RwSignal::new(crate::time::now_ms()),
             counts_stale: RwSignal::new(0),
+            counts_pending: StoredValue::new(false),
             typing: RwSignal::new(HashMap::new()),
             viewers: RwSignal::new(HashMap::new()),
+            live: StoredValue::new(false),
+            counted: StoredValue::new(HashMap::new()),
         }
+    }
+
+    /// In the browser, once per page: opens the live connection and starts the clock the
+    /// relative times read. Returns `false` when they were already running.
+    pub fn go_live(&self) -> bool {
+        if self.live.get_value() {
+            return false;
+        }
+        self.live.set_value(true);
+        crate::live::start(*self);
+        let now = self.now;
+        now.set(crate::time::now_ms());
+        // Never cleared: it lives as long as the page, like the state it writes.
+        let _ = set_interval_with_handle(
+            move || now.set(crate::time::now_ms()),
+            std::time::Duration::from_secs(15),
+        );
+        true
     }
 
     /// The badge: unread tickets for this agent.
@@ -98,6 +132,12 @@ impl Inbox {
 
     /// Shows the first page of a view (replacing the list).
     pub fn show_page(&self, view: InboxView, page: InboxPage) {
+        // The page's counts include these tickets as they are now.
+        self.counted.update_value(|counted| {
+            for ticket in &page.tickets {
+                counted.insert(ticket.id.clone(), ticket.clone());
+            }
+        });
         self.view.set(view);
         self.tickets.set(page.tickets);
         self.next.set(page.next);
@@ -160,8 +200,13 @@ impl Inbox {
             // A ticket (re-)entering the list keeps what this agent is known to have read.
             ticket.read_seq = self
                 .opened
-                .with_untracked(|opened| opened.get(&ticket.id).and_then(|held| held.read_seq));
+                .with_untracked(|opened| opened.get(&ticket.id).and_then(|held| held.read_seq))
+                .or_else(|| {
+                    self.counted
+                        .with_value(|counted| counted.get(&ticket.id).and_then(|t| t.read_seq))
+                });
         }
+        self.recount(&ticket);
         self.opened.update(|opened| {
             if let Some(held) = opened.get_mut(&ticket.id) {
                 let read_seq = ticket.read_seq.or(held.read_seq);
@@ -175,6 +220,32 @@ impl Inbox {
             .update(|held| merge_ticket(held, ticket, &view, &agent));
     }
 
+    /// Fetches the counts after a short pause (changes come in bursts), and again if
+    /// more changes arrived while that fetch was under way. An answer overtaken by a
+    /// change is dropped: it may predate the change, and the next one follows.
+    pub fn refresh_counts(&self) {
+        if self.counts_pending.get_value() {
+            return;
+        }
+        self.counts_pending.set_value(true);
+        let inbox = *self;
+        set_timeout(
+            move || {
+                let asked_at = inbox.counts_stale.get_untracked();
+                leptos::task::spawn_local(async move {
+                    let answer = crate::api::inbox_counts().await;
+                    inbox.counts_pending.set_value(false);
+                    if inbox.counts_stale.get_untracked() != asked_at {
+                        inbox.refresh_counts();
+                    } else if let Ok(counts) = answer {
+                        inbox.counts.set(counts);
+                    }
+                });
+            },
+            COUNTS_REFRESH,
+        );
+    }
+
     /// Ids of the tickets whose thread is loaded.
     pub fn opened_ids(&self) -> Vec<String> {
         self.opened
@@ -183,6 +254,10 @@ impl Inbox {
 
     /// Changes ticket `id` where it is held: in the list and among the loaded threads.
     fn edit_ticket(&self, id: &str, edit: impl Fn(&mut TicketSummary)) {
+        if let Some(mut ticket) = self.counted.with_value(|counted| counted.get(id).cloned()) {
+            edit(&mut ticket);
+            self.recount(&ticket);
+        }
         self.tickets.update(|tickets| {
             tickets.iter_mut().filter(|t| t.id == id).for_each(&edit);
         });
@@ -191,19 +266,43 @@ impl Inbox {
         });
     }
 
-    /// Records locally that the agent has read `id` up to `seq`.
+    /// Moves the counts by what the change to `ticket` does, when its previous state
+    /// is known (or it is new: its first message); otherwise they wait for the refetch.
+    fn recount(&self, ticket: &TicketSummary) {
+        let agent = self.agent_id.get_untracked();
+        let before = self
+            .counted
+            .try_update_value(|counted| counted.insert(ticket.id.clone(), ticket.clone()))
+            .flatten();
+        if before.is_none() && ticket.last_seq > 1 {
+            return;
+        }
+        self.counts.update(|counts| {
+            if let Some(before) = &before {
+                counts.count(before, &agent, -1);
+            }
+            counts.count(ticket, &agent, 1);
+        });
+    }
+
+    /// Records locally that the agent has read `id` up to `seq` (the counts move at
+    /// once); call [`Inbox::server_changed`] once the server has it too.
     pub fn mark_read_locally(&self, id: &str, seq: i64) {
         self.edit_ticket(id, |ticket| {
             ticket.read_seq = Some(ticket.read_seq.unwrap_or(0).max(seq));
         });
-        self.counts_stale.update(|n| *n += 1);
     }
 
-    /// Records locally that the agent marked `id` unread.
+    /// Records locally that the agent marked `id` unread; as [`Inbox::mark_read_locally`].
     pub fn mark_unread_locally(&self, id: &str) {
         self.edit_ticket(id, |ticket| {
             ticket.read_seq = Some((ticket.last_shopper_seq - 1).max(0));
         });
+    }
+
+    /// The server stored a change of this agent's own (read state) that no live frame
+    /// announces: the counts are fetched again, after it, never before.
+    pub fn server_changed(&self) {
         self.counts_stale.update(|n| *n += 1);
     }
 

@@ -8,6 +8,7 @@ mod alerts;
 pub mod api;
 pub mod inbox;
 pub mod live;
+mod mounted;
 mod pages;
 mod time;
 #[cfg(feature = "hydrate")]
@@ -43,11 +44,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Page-long state, above the router: see `inbox`.
+    provide_context(inbox::Inbox::new());
+    provide_context(pages::ShortcutHelpOpen::default());
     view! {
         <Stylesheet id="helpdesk-css" href="/pkg/helpdesk.css" />
-        <Title formatter=|text: String| {
-            if text.is_empty() { "Shopdesk".to_owned() } else { format!("{text} · Shopdesk") }
-        } />
+        <Title formatter=page_title />
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/setup") view=pages::SetupPage />
@@ -73,6 +75,50 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/invite/:token") view=pages::InvitePage ssr=SsrMode::Async />
             </Routes>
         </Router>
+    }
+}
+
+/// "Ana Souza · Shopdesk". Every page's `<Title>` passes through here, and a ticket's
+/// title is a shopper's name: on the server it is escaped, because leptos_meta writes a
+/// title known before the head is sent into the HTML as it is. In the browser it goes to
+/// `document.title`, which is text.
+fn page_title(text: String) -> String {
+    let title = if text.is_empty() {
+        "Shopdesk".to_owned()
+    } else {
+        format!("{text} · Shopdesk")
+    };
+    #[cfg(feature = "ssr")]
+    let title = escape_html(&title);
+    title
+}
+
+/// `text` safe inside HTML text and quoted attributes.
+#[cfg(feature = "ssr")]
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn a_title_cannot_close_its_element() {
+        assert_eq!(
+            super::page_title("</title><script>alert(1)</script>".into()),
+            "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; · Shopdesk"
+        );
+        assert_eq!(super::page_title(String::new()), "Shopdesk");
     }
 }
 

@@ -124,7 +124,10 @@ mod browser {
         spawn_local(async move {
             let view = inbox.view.get_untracked();
             if let Ok(page) = crate::api::load_inbox(view, None).await {
-                inbox.show_page(view, page);
+                // Not over a view the agent switched to meanwhile.
+                if inbox.view.get_untracked() == view {
+                    inbox.show_page(view, page);
+                }
             }
         });
         for id in inbox.opened_ids() {

@@ -55,4 +55,8 @@ pub fn routes(site_root: &Path) -> Router<AppState> {
         .merge(widget)
         .merge(helpdesk)
         .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
 }

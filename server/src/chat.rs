@@ -4,12 +4,13 @@
 //! order "commit, then publish, then acknowledge" live in one place.
 
 use protocol::{
-    attachments::MAX_ATTACHMENTS, Message, RejectReason, MAX_BODY_CHARS, MAX_CLIENT_ID_LEN,
+    attachments::MAX_ATTACHMENTS, Channel, Message, RejectReason, MAX_BODY_CHARS, MAX_CLIENT_ID_LEN,
 };
 
 use crate::{
     fanout::Fanout,
     ids::now_ms,
+    settings::Loaded,
     state::AppState,
     store::{AgentRecord, AppendError, CustomerRecord, NewMessage, Sender, Store, StoreError},
     telemetry,
@@ -133,6 +134,7 @@ impl Peer {
             Peer::Shopper(customer) => Sender::Shopper {
                 customer_id: customer.id.clone(),
                 name: customer.name.clone(),
+                channel: Channel::Chat,
             },
             Peer::Agent(agent) => Sender::Agent {
                 agent_id: agent.id.clone(),
@@ -178,14 +180,20 @@ pub async fn post_message(
             ai_first: is_shopper && settings.shop.ai_agent.enabled,
         })
         .await?;
-    if appended.duplicate {
-        // Announced when it was first stored; the sender only needs its ack again.
-        return Ok(appended.message);
-    }
+    // Announced again when it is a resend: the node that first stored it may have died
+    // between its commit and its announcement, and a resend is the sender saying it
+    // never heard back. Receivers drop what they already hold (by seq).
     state
         .fanout
-        .message_stored(&appended.customer_id, &appended.message)
+        .message_stored(&appended.customer_id, appended.channel, &appended.message)
         .await;
+    if appended.duplicate {
+        // Its follow-ups were committed with it (jobs) or are keyed to it (the away message).
+        if is_shopper {
+            reply_if_away(state, &settings, &appended.message.conversation_id);
+        }
+        return Ok(appended.message);
+    }
     telemetry::message_stored(peer.kind(), started.elapsed());
     if !appended.events.is_empty() {
         // Woken by the shopper, or assigned by the reply: shown in the agents' thread.
@@ -208,18 +216,27 @@ pub async fn post_message(
         });
         return Ok(appended.message);
     }
-    let now = now_ms();
-    if is_shopper && !settings.schedule.is_open(now) {
-        let state = state.clone();
-        let conversation_id = appended.message.conversation_id.clone();
-        let back_at = settings.schedule.next_open(now);
-        let text = settings.shop.hours.away_message.clone();
-        let name = settings.shop.general.store_name.clone();
-        tokio::spawn(async move {
-            send_away_message(&state, &conversation_id, &name, &text, back_at).await
-        });
+    if is_shopper {
+        reply_if_away(state, &settings, &appended.message.conversation_id);
     }
     Ok(appended.message)
+}
+
+/// Outside business hours, answers a shopper's message with the away message (in the
+/// background: after, not before, the shopper's own message is acknowledged).
+fn reply_if_away(state: &AppState, settings: &Loaded, conversation_id: &str) {
+    let now = now_ms();
+    if settings.schedule.is_open(now) {
+        return;
+    }
+    let state = state.clone();
+    let conversation_id = conversation_id.to_owned();
+    let back_at = settings.schedule.next_open(now);
+    let text = settings.shop.hours.away_message.clone();
+    let name = settings.shop.general.store_name.clone();
+    tokio::spawn(async move {
+        send_away_message(&state, &conversation_id, &name, &text, back_at).await
+    });
 }
 
 /// Posts the away message, once per conversation per closed period: its client id
@@ -256,7 +273,7 @@ async fn send_away_message(
 
 /// Stores an automated message (away message, the AI agent's answers and notes) in an
 /// existing conversation and announces it, once per `client_id`: a repeat, or a chat
-/// that ended meanwhile, adds nothing.
+/// that ended meanwhile, stores nothing.
 pub async fn post_automated(
     store: &Store,
     fanout: &Fanout,
@@ -278,32 +295,38 @@ pub async fn post_automated(
         })
         .await;
     match appended {
-        Ok(appended) if !appended.duplicate => {
+        // A repeat is announced again, as in `post_message`: its first announcement may
+        // have died with the node that stored it.
+        Ok(appended) => {
             fanout
-                .message_stored(&appended.customer_id, &appended.message)
+                .message_stored(&appended.customer_id, appended.channel, &appended.message)
                 .await;
             Ok(())
         }
-        Ok(_) | Err(AppendError::Closed) => Ok(()),
+        Err(AppendError::Closed) => Ok(()),
         Err(error) => Err(error),
     }
 }
 
-/// The messages after `after_seq` of a conversation the peer may read.
+/// The messages after `after_seq` of a conversation the peer may read: any of the
+/// shop's for an agent, only their own web chats for a shopper.
 pub async fn catch_up(
     store: &Store,
     peer: &Peer,
     conversation_id: &str,
     after_seq: i64,
 ) -> Result<Vec<Message>, PostError> {
-    let owner = store
-        .conversation_customer(conversation_id)
-        .await?
-        .ok_or(PostError::NotFound)?;
-    if let Peer::Shopper(customer) = peer {
-        if customer.id != owner {
-            return Err(PostError::NotFound);
+    let readable = match peer {
+        Peer::Shopper(customer) => {
+            store.web_chat_shopper(conversation_id).await?.as_deref() == Some(&customer.id)
         }
+        Peer::Agent(_) => store
+            .conversation_customer(conversation_id)
+            .await?
+            .is_some(),
+    };
+    if !readable {
+        return Err(PostError::NotFound);
     }
     Ok(store.messages_after(conversation_id, after_seq).await?)
 }

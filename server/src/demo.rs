@@ -287,7 +287,10 @@ async fn storefront_page(
             id = customer.id,
             name = customer.name,
             email = customer.email,
-            signature = identity::sign(&secret, customer.id),
+            // As the theme's Liquid signs it: the id, email and name together.
+            signature = identity::identity_string(customer.id, customer.email, customer.name)
+                .map(|identity| identity::sign(&secret, &identity))
+                .unwrap_or_default(),
         ),
         None => String::new(),
     };

@@ -10,7 +10,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use protocol::{inbox::TicketEvent, Message, ServerFrame};
+use protocol::{inbox::TicketEvent, Channel, Message, ServerFrame};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 use tokio::sync::watch;
@@ -35,6 +35,7 @@ enum Notice {
         conversation_id: String,
         seq: i64,
         customer_id: String,
+        channel: Channel,
     },
     /// A ticket changed (assigned, snoozed, closed ...): reload its row and events.
     Ticket {
@@ -89,9 +90,10 @@ impl Fanout {
     /// A message was committed: tell its audiences here and on the other nodes, and
     /// refresh the ticket's inbox row everywhere. One notice covers both, since every
     /// NOTIFY takes a cluster-wide lock at commit.
-    pub async fn message_stored(&self, customer_id: &str, message: &Message) {
+    pub async fn message_stored(&self, customer_id: &str, channel: Channel, message: &Message) {
         self.hub.publish(Event::Message {
             customer_id: customer_id.to_owned(),
+            channel,
             message: message.clone(),
         });
         self.publish_ticket(&message.conversation_id).await;
@@ -100,6 +102,7 @@ impl Fanout {
             conversation_id: message.conversation_id.clone(),
             seq: message.seq,
             customer_id: customer_id.to_owned(),
+            channel,
         })
         .await;
     }
@@ -316,11 +319,13 @@ impl Fanout {
                 conversation_id,
                 seq,
                 customer_id,
+                channel,
                 ..
             } => {
                 match self.store.message_at(&conversation_id, seq).await {
                     Ok(Some(message)) => self.hub.publish(Event::Message {
                         customer_id,
+                        channel,
                         message,
                     }),
                     Ok(None) => {}
@@ -352,6 +357,7 @@ mod tests {
             conversation_id: "x".repeat(32),
             seq: i64::MAX,
             customer_id: "y".repeat(32),
+            channel: Channel::Sms,
         };
         let payload = serde_json::to_string(&notice).expect("json");
         assert!(payload.len() < 8000);

@@ -55,29 +55,36 @@ fn participant(peer: &Peer) -> Participant {
     }
 }
 
-/// The conversation a signal is about, with its shopper, if the peer may use it.
+/// The conversation a signal is about, if the peer may use it, with the shopper whose
+/// widget shows it (none for an SMS ticket: nothing of it reaches the widget).
 async fn conversation_for(
     state: &AppState,
     peer: &Peer,
     conversation_id: Option<&str>,
-) -> Result<Option<(String, String)>, StoreError> {
+) -> Result<Option<(String, Option<String>)>, StoreError> {
     match (peer, conversation_id) {
         (_, Some(id)) if id.len() > MAX_CLIENT_ID_LEN => Ok(None),
         (Peer::Shopper(customer), None) => Ok(state
             .store
             .open_chat_id(&customer.id)
             .await?
-            .map(|id| (id, customer.id.clone()))),
+            .map(|id| (id, Some(customer.id.clone())))),
         (Peer::Shopper(customer), Some(id)) => {
-            let owner = state.store.conversation_customer(id).await?;
-            Ok((owner.as_deref() == Some(customer.id.as_str()))
-                .then(|| (id.to_owned(), customer.id.clone())))
+            let shopper = state.store.web_chat_shopper(id).await?;
+            Ok(
+                (shopper.as_deref() == Some(customer.id.as_str()))
+                    .then(|| (id.to_owned(), shopper)),
+            )
         }
-        (Peer::Agent(_), Some(id)) => Ok(state
-            .store
-            .conversation_customer(id)
-            .await?
-            .map(|owner| (id.to_owned(), owner))),
+        (Peer::Agent(_), Some(id)) => {
+            if state.store.conversation_customer(id).await?.is_none() {
+                return Ok(None);
+            }
+            Ok(Some((
+                id.to_owned(),
+                state.store.web_chat_shopper(id).await?,
+            )))
+        }
         (Peer::Agent(_), None) => Ok(None),
     }
 }
@@ -94,7 +101,9 @@ pub async fn typing(
     else {
         return Ok(());
     };
-    let to_shopper = matches!(peer, Peer::Agent(_)).then_some(customer_id.as_str());
+    let to_shopper = customer_id
+        .as_deref()
+        .filter(|_| matches!(peer, Peer::Agent(_)));
     let frame = ServerFrame::Typing {
         conversation_id,
         who: participant(peer),

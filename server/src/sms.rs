@@ -14,7 +14,7 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 use hmac::{Hmac, Mac};
-use protocol::MAX_BODY_CHARS;
+use protocol::{Channel, MAX_BODY_CHARS};
 use serde::Deserialize;
 use sha1::Sha1;
 
@@ -80,7 +80,9 @@ fn signed_form(
             path,
             "SMS webhook with a missing or wrong signature refused"
         );
-        return Err(ApiError::Forbidden);
+        return Err(ApiError::Forbidden(
+            "the X-Twilio-Signature header is missing or does not sign this request",
+        ));
     }
     Ok((config, params))
 }
@@ -146,6 +148,7 @@ pub async fn receive_sms(
             sender: Sender::Shopper {
                 customer_id: customer_id.clone(),
                 name: from.clone(),
+                channel: Channel::Sms,
             },
             conversation_id: Some(conversation_id),
             client_id: format!("sms-{sid}"),
@@ -164,12 +167,11 @@ pub async fn receive_sms(
                 ApiError::Store(StoreError::WriterStopped)
             }
         })?;
-    if !appended.duplicate {
-        state
-            .fanout
-            .message_stored(&appended.customer_id, &appended.message)
-            .await;
-    }
+    // A provider retry is announced again: the first try may have died before it was.
+    state
+        .fanout
+        .message_stored(&appended.customer_id, appended.channel, &appended.message)
+        .await;
     if opened {
         state.worker.wake();
     }

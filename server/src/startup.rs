@@ -27,8 +27,9 @@ use crate::{
     fanout::{CrossNodeFeed, Fanout},
     hub::Hub,
     indexer,
+    listener::{NoDelayListener, PeerAddr},
     mailer::{MailError, Mailer},
-    ops,
+    ops, pages,
     settings::Settings,
     shopify,
     sms::{self, SmsSender},
@@ -237,18 +238,19 @@ impl Application {
         indexer::spawn(self.state.store.clone(), self.state.shutdown.clone());
         let shutdown = self.shutdown;
         let mut stopped = self.state.shutdown.clone();
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let main = axum::serve(self.listener, service).with_graceful_shutdown(async move {
-            stop.await;
-            let _ = shutdown.send(true);
-        });
+        let service = router.into_make_service_with_connect_info::<PeerAddr>();
+        let main = axum::serve(NoDelayListener::new(self.listener), service)
+            .with_graceful_shutdown(async move {
+                stop.await;
+                let _ = shutdown.send(true);
+            });
         let demo = self.demo_listener.map(|listener| {
             let demo_router = demo::router(DemoState {
                 store: self.state.store.clone(),
                 chat_url: self.state.web.public_url.clone(),
             });
             tokio::spawn(async move {
-                let _ = axum::serve(listener, demo_router)
+                let _ = axum::serve(NoDelayListener::new(listener), demo_router)
                     .with_graceful_shutdown(async move {
                         let _ = stopped.wait_for(|stopping| *stopping).await;
                     })
@@ -268,6 +270,11 @@ impl Application {
 fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
     let backend: SharedBackend = Arc::new(state.clone());
     let leptos_options = state.leptos.clone();
+    // What every page render has in context: the backend, and its response's policy.
+    let page_context = move || {
+        provide_context(backend.clone());
+        pages::provide_policy();
+    };
     let helpdesk = Router::new()
         .route("/", get(|| async { Redirect::to("/inbox") }))
         .route("/ws/agent", get(ws::agent_socket))
@@ -278,10 +285,14 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
         .leptos_routes_with_context(
             state,
             generate_route_list(App),
-            move || provide_context(backend.clone()),
+            page_context.clone(),
             move || shell(leptos_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, shell))
+        .layer(middleware::from_fn(pages::render_to_end))
         .layer(middleware::from_fn(agent_auth::check_origin))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -290,7 +301,8 @@ fn routes(state: &AppState, site_root: &std::path::Path) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             agent_auth::load_agent,
-        ));
+        ))
+        .layer(middleware::from_fn(pages::helpdesk_headers));
 
     let cors_state = state.clone();
     let storefront_cors = CorsLayer::new()

@@ -15,7 +15,7 @@ use axum::{
 };
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
-use crate::state::AppState;
+use crate::{listener::PeerAddr, state::AppState};
 
 pub const SOCKETS_OPEN: &str = "shopdesk_sockets_open";
 pub const MESSAGES_STORED: &str = "shopdesk_messages_stored_total";
@@ -98,7 +98,7 @@ pub fn resynced() {
 /// `GET /metrics`.
 pub async fn get_metrics(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(PeerAddr(peer)): ConnectInfo<PeerAddr>,
     headers: HeaderMap,
 ) -> Response {
     if !may_scrape(&state, peer, &headers) {

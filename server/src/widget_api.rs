@@ -16,7 +16,7 @@ use protocol::{
 
 use crate::{
     error::ApiError,
-    identity,
+    identity::{self, Signed},
     ids::now_ms,
     state::AppState,
     store::{fallback_name, CustomerRecord},
@@ -66,11 +66,22 @@ pub async fn create_widget_session(
     let (Some(customer_id), Some(signature)) = (customer_id, signature) else {
         return Ok(Json(session));
     };
+    // Checked against the fields exactly as the page sent them: the theme signed those.
     let signed = settings
         .shop
         .identity_secrets(now)
-        .any(|secret| identity::verify(secret, &customer_id, &signature));
-    if !signed {
+        .map(|secret| {
+            identity::check(
+                secret,
+                request.customer_id.as_deref().unwrap_or_default(),
+                request.email.as_deref().unwrap_or_default(),
+                request.name.as_deref().unwrap_or_default(),
+                &signature,
+            )
+        })
+        .max()
+        .unwrap_or(Signed::No);
+    if signed == Signed::No {
         tracing::info!("widget identity signature rejected; visitor treated as anonymous");
         return Ok(Json(session));
     }
@@ -79,7 +90,7 @@ pub async fn create_widget_session(
     let name = name.unwrap_or_else(|| fallback_name(&email));
     let customer = state
         .store
-        .upsert_customer(&customer_id, &name, &email)
+        .upsert_widget_customer(&customer_id, &name, &email, signed == Signed::Details)
         .await?;
     let reusable = match held_token {
         Some(token) => state

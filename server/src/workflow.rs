@@ -97,7 +97,8 @@ pub async fn close(
     let Some(event) = state.store.close_ticket(conversation_id, by).await? else {
         return Ok(());
     };
-    let customer_id = state.store.conversation_customer(conversation_id).await?;
+    // The shopper's widgets hear of it only for a web chat.
+    let customer_id = state.store.web_chat_shopper(conversation_id).await?;
     announce(
         &state.fanout,
         conversation_id,

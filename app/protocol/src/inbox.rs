@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::{settings::WaitingAlerts, TicketStatus, TicketSummary};
 
 /// Whose tickets a view shows.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Assigned to the agent looking.
@@ -20,7 +20,7 @@ pub enum Scope {
 }
 
 /// How a view's tickets are ordered.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SortOrder {
     /// Latest activity first.
@@ -73,7 +73,7 @@ impl SortOrder {
 pub const PAGE_SIZE: usize = 50;
 
 /// One view of the inbox.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct InboxView {
     pub status: TicketStatus,
     pub scope: Scope,
@@ -156,6 +156,26 @@ pub struct ViewCounts {
 }
 
 impl ViewCounts {
+    /// Adds (`sign` 1) or takes away (-1) what one ticket counts for agent `agent_id`,
+    /// by the same rules as the server's counts: open and snoozed tickets per scope, and
+    /// the unread ones among them.
+    pub fn count(&mut self, ticket: &TicketSummary, agent_id: &str, sign: i64) {
+        let scopes = match ticket.status {
+            TicketStatus::Open => &mut self.open,
+            TicketStatus::Snoozed => &mut self.snoozed,
+            TicketStatus::Ai | TicketStatus::Closed => return,
+        };
+        scopes.all += sign;
+        match ticket.assignee_id.as_deref() {
+            None => scopes.unassigned += sign,
+            Some(assignee) if assignee == agent_id => scopes.mine += sign,
+            Some(_) => {}
+        }
+        if ticket.is_unread() {
+            self.unread += sign;
+        }
+    }
+
     pub fn of(&self, status: TicketStatus, scope: Scope) -> Option<i64> {
         match status {
             TicketStatus::Open => Some(self.open.get(scope)),
@@ -287,6 +307,7 @@ mod tests {
             id: id.into(),
             customer_name: "Ana".into(),
             customer_email: String::new(),
+            customer_verified: true,
             channel: Channel::Chat,
             status: TicketStatus::Open,
             assignee_id: assignee.map(str::to_owned),
@@ -301,6 +322,44 @@ mod tests {
             shopper_delivered_seq: 0,
             shopper_seen_seq: 0,
         }
+    }
+
+    #[test]
+    fn a_ticket_counts_in_its_status_scopes_and_unread() {
+        let mut counts = ViewCounts::default();
+        let new = ticket("a", None, 1, Some(1));
+        counts.count(&new, "olga", 1);
+        assert_eq!(counts.open.all, 1);
+        assert_eq!(counts.open.unassigned, 1);
+        assert_eq!(counts.unread, 1);
+        // Olga takes it and reads it: one change, counted as before and after.
+        let taken = TicketSummary {
+            assignee_id: Some("olga".into()),
+            read_seq: Some(1),
+            ..new.clone()
+        };
+        counts.count(&new, "olga", -1);
+        counts.count(&taken, "olga", 1);
+        assert_eq!(
+            counts,
+            ViewCounts {
+                open: ScopeCounts {
+                    mine: 1,
+                    unassigned: 0,
+                    all: 1
+                },
+                snoozed: ScopeCounts::default(),
+                unread: 0,
+            }
+        );
+        // Closed tickets count nowhere.
+        let closed = TicketSummary {
+            status: TicketStatus::Closed,
+            ..taken.clone()
+        };
+        counts.count(&taken, "olga", -1);
+        counts.count(&closed, "olga", 1);
+        assert_eq!(counts, ViewCounts::default());
     }
 
     #[test]

@@ -136,6 +136,10 @@ pub struct TicketSummary {
     pub id: String,
     pub customer_name: String,
     pub customer_email: String,
+    /// Whether the store vouches for the name and email (Shopify, or a theme signature
+    /// covering them); otherwise they are only what the storefront page claimed.
+    #[serde(default = "vouched")]
+    pub customer_verified: bool,
     pub channel: Channel,
     pub status: TicketStatus,
     pub assignee_id: Option<String>,
@@ -160,6 +164,10 @@ pub struct TicketSummary {
     /// The shopper saw the messages up to this seq, in an open drawer, in a visible tab.
     #[serde(default)]
     pub shopper_seen_seq: i64,
+}
+
+fn vouched() -> bool {
+    true
 }
 
 impl TicketSummary {
@@ -495,6 +503,7 @@ mod tests {
             id: "t".into(),
             customer_name: "Ana".into(),
             customer_email: String::new(),
+            customer_verified: true,
             channel: Channel::Chat,
             status: TicketStatus::Open,
             assignee_id: None,

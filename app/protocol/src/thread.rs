@@ -94,6 +94,7 @@ mod tests {
             id: id.into(),
             customer_name: "Ana".into(),
             customer_email: String::new(),
+            customer_verified: true,
             channel: Channel::Chat,
             status: TicketStatus::Open,
             assignee_id: None,

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
     components::Outlet,
@@ -21,18 +21,15 @@ use protocol::{
 use super::{
     icons::ChannelIcon,
     rail::{Rail, Section},
-    shortcuts::{self, ShortcutHelp},
+    shortcuts::{self, ShortcutHelp, ShortcutHelpOpen},
     ErrorNote,
 };
 use crate::{
-    api::{current_agent, inbox_counts, load_inbox, search_tickets, ApiError},
+    api::{current_agent, load_inbox, search_tickets, ApiError},
     inbox::Inbox,
-    live,
-    time::{now_ms, relative, waited},
+    mounted::Mounted,
+    time::{relative, waited},
 };
-
-/// How long after a live change the counts are fetched again (changes often come in bursts).
-const COUNTS_REFRESH: Duration = Duration::from_millis(400);
 
 /// The view named by the URL query; anything missing or unknown takes the default.
 fn view_from_query(
@@ -59,8 +56,8 @@ fn view_from_query(
 
 #[component]
 pub fn InboxLayout() -> impl IntoView {
-    let inbox = Inbox::new();
-    provide_context(inbox);
+    let inbox = expect_context::<Inbox>();
+    let help_open = expect_context::<ShortcutHelpOpen>();
     let query = use_query_map();
     let view = Memo::new(move |_| {
         query.with(|query| {
@@ -68,9 +65,7 @@ pub fn InboxLayout() -> impl IntoView {
         })
     });
     let agent = Resource::new(|| (), |_| current_agent());
-    let page = Resource::new(move || view.get(), |view| load_inbox(view, None));
     let unread = Memo::new(move |_| inbox.unread_count().max(0) as usize);
-    let help_open = RwSignal::new(false);
     let search = Search::new();
     let searching = move || search.query.with(|q| !q.trim().is_empty());
 
@@ -81,20 +76,18 @@ pub fn InboxLayout() -> impl IntoView {
         }
     });
 
-    // Browser only: effects do not run during server rendering.
+    // Browser only (effects do not run during server rendering); once per page.
     Effect::new(move |_| {
-        live::start(inbox);
-        inbox.now.set(now_ms());
-        let _ = set_interval_with_handle(move || inbox.now.set(now_ms()), Duration::from_secs(15));
-        shortcuts::listen(help_open);
+        if inbox.go_live() {
+            shortcuts::listen(help_open);
+        }
     });
 
     // Live changes may move counts: fetch them again, once per burst.
-    let refresh_pending = StoredValue::new(false);
     Effect::new(move |first: Option<()>| {
         inbox.counts_stale.track();
         if first.is_some() {
-            refresh_counts(inbox, refresh_pending);
+            inbox.refresh_counts();
         }
     });
 
@@ -120,7 +113,7 @@ pub fn InboxLayout() -> impl IntoView {
                         class="icon-button"
                         aria-label="Keyboard shortcuts"
                         title="Keyboard shortcuts (?)"
-                        on:click=move |_| help_open.set(true)
+                        on:click=move |_| help_open.0.set(true)
                     >"?"</button>
                 </header>
                 <SearchBox search />
@@ -130,18 +123,13 @@ pub fn InboxLayout() -> impl IntoView {
                 // Hidden, not unmounted, while searching: the view's list stays live underneath.
                 <div class="view-pane" hidden=searching>
                     <ViewPicker view />
-                    <Suspense fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
-                        {move || Suspend::new(async move {
-                            let shown = view.get_untracked();
-                            match page.await {
-                                Ok(page) => {
-                                    inbox.show_page(shown, page);
-                                    view! { <TicketList /> }.into_any()
-                                }
-                                Err(error) => view! { <ErrorNote error /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
+                    // One list per view, keyed by it: changing the view replaces the whole
+                    // list, its reactive owner and its rows together. (A Suspense re-run in
+                    // place disposed the old rows' values while the rows stayed mounted and
+                    // subscribed to the inbox; the new page then re-rendered them: panic.)
+                    <For each=move || std::iter::once(view.get()) key=|view| *view let:shown>
+                        <ViewList shown />
+                    </For>
                 </div>
                 <Show when=searching>
                     <SearchResults search />
@@ -151,32 +139,29 @@ pub fn InboxLayout() -> impl IntoView {
                 <Outlet />
             </main>
         </div>
-        <ShortcutHelp open=help_open />
+        <ShortcutHelp open=help_open.0 />
     }
 }
 
-/// Fetches the counts after a short pause (changes come in bursts), and again if more
-/// changes arrived while that fetch was under way.
-fn refresh_counts(inbox: Inbox, pending: StoredValue<bool>) {
-    if pending.get_value() {
-        return;
+/// The first page of one view, loaded once (rendered on the server, then live), and the
+/// list that shows it.
+#[component]
+fn ViewList(shown: InboxView) -> impl IntoView {
+    let inbox = expect_context::<Inbox>();
+    let page = Resource::new(|| (), move |_| load_inbox(shown, None));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => {
+                        inbox.show_page(shown, page);
+                        view! { <TicketList /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNote error /> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
-    pending.set_value(true);
-    set_timeout(
-        move || {
-            let seen = inbox.counts_stale.get_untracked();
-            spawn_local(async move {
-                if let Ok(counts) = inbox_counts().await {
-                    inbox.counts.set(counts);
-                }
-                pending.set_value(false);
-                if inbox.counts_stale.get_untracked() != seen {
-                    refresh_counts(inbox, pending);
-                }
-            });
-        },
-        COUNTS_REFRESH,
-    );
 }
 
 /// Ticket search: what was typed, and the answer to the latest query.
@@ -186,6 +171,8 @@ struct Search {
     hits: RwSignal<Option<Result<Vec<SearchHit>, ApiError>>>,
     /// Counts queries sent, so a slow answer to an older one is dropped.
     generation: StoredValue<u64>,
+    /// The layout that shows the answers is still there (see `mounted`).
+    mounted: Mounted,
 }
 
 impl Search {
@@ -194,6 +181,7 @@ impl Search {
             query: RwSignal::new(String::new()),
             hits: RwSignal::new(None),
             generation: StoredValue::new(0),
+            mounted: Mounted::new(),
         }
     }
 
@@ -206,20 +194,16 @@ impl Search {
             self.hits.set(None);
             return;
         }
-        set_timeout(
-            move || {
-                if self.generation.get_value() != generation {
-                    return;
+        self.mounted.after(SEARCH_PAUSE, move || {
+            if self.generation.get_value() != generation {
+                return;
+            }
+            self.mounted.spawn(search_tickets(text), move |answer| {
+                if self.generation.get_value() == generation {
+                    self.hits.set(Some(answer));
                 }
-                spawn_local(async move {
-                    let answer = search_tickets(text).await;
-                    if self.generation.get_value() == generation {
-                        self.hits.set(Some(answer));
-                    }
-                });
-            },
-            SEARCH_PAUSE,
-        );
+            });
+        });
     }
 }
 
@@ -397,14 +381,18 @@ fn TicketList() -> impl IntoView {
             .map(str::to_owned)
     });
     let loading_more = RwSignal::new(false);
+    let mounted = Mounted::new();
     let load_more = move |_| {
         let Some(after) = inbox.next.get_untracked() else {
             return;
         };
         loading_more.set(true);
-        spawn_local(async move {
-            if let Ok(page) = load_inbox(inbox.view.get_untracked(), Some(after)).await {
-                inbox.append_page(page);
+        let view = inbox.view.get_untracked();
+        mounted.spawn(load_inbox(view, Some(after)), move |page| {
+            // Not into a view the agent switched to meanwhile.
+            match page {
+                Ok(page) if inbox.view.get_untracked() == view => inbox.append_page(page),
+                _ => {}
             }
             loading_more.set(false);
         });
@@ -491,14 +479,16 @@ fn TicketRow(ticket: TicketSummary, selected: Signal<bool>) -> impl IntoView {
     let unread = ticket.is_unread();
     let at = ticket.last_activity_at;
     let assignee = ticket.assignee_name.clone();
-    let query = inbox.view.get_untracked().to_query();
+    let id = ticket.id.clone();
+    // Links keep the current view, so opening a ticket does not change the list.
+    let href = move || format!("/inbox/{id}?{}", inbox.view.get().to_query());
     let waiting_since = (ticket.status == TicketStatus::Open)
         .then_some(ticket.waiting_since)
         .flatten();
     view! {
         <li>
             <a
-                href=format!("/inbox/{}?{query}", ticket.id)
+                href=href
                 class="ticket-row"
                 class:unread=unread
                 class:selected=move || selected.get()

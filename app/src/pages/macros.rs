@@ -1,10 +1,13 @@
 //! The composer's macro picker: a searchable list of the team's canned replies.
 //! Arrow keys move through the matches, Enter inserts, Esc closes.
 
-use leptos::{ev::KeyboardEvent, html, prelude::*, task::spawn_local};
+use leptos::{ev::KeyboardEvent, html, prelude::*};
 use protocol::profile::Macro;
 
-use crate::api::{list_macros, ApiError};
+use crate::{
+    api::{list_macros, ApiError},
+    mounted::Mounted,
+};
 
 /// Macros whose name or text contains every word of `filter` (case-insensitive).
 pub fn matching(macros: &[Macro], filter: &str) -> Vec<Macro> {
@@ -45,9 +48,10 @@ pub fn MacroPicker(on_pick: impl Fn(Macro) + Copy + Send + Sync + 'static) -> im
         close();
         on_pick(chosen);
     };
+    let mounted = Mounted::new();
     let show = move || {
         // Fresh from the server each time: an admin may have just added one.
-        spawn_local(async move { macros.set(Some(list_macros().await)) });
+        mounted.spawn(list_macros(), move |listed| macros.set(Some(listed)));
         open.set(true);
     };
     let on_key = move |event: KeyboardEvent| {

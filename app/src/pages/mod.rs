@@ -22,6 +22,7 @@ pub use settings::{
     MacrosSettings, NotificationsSettings, SettingsIndex, SettingsLayout, TeamSettings,
     WebChatSettingsPage,
 };
+pub use shortcuts::ShortcutHelpOpen;
 pub use ticket::TicketPage;
 
 use leptos::prelude::*;

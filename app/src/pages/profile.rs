@@ -2,13 +2,14 @@
 //! since, orders, total spent), their other live tickets, and their event history,
 //! newest first, paged.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use protocol::profile::{format_money, OtherProfile, ProfileEvent, TicketProfile};
 
 use super::{icons::ChannelIcon, settings::LocalTime};
 use crate::{
     api::{decide_profiles, profile_events},
     inbox::Inbox,
+    mounted::Mounted,
     time::relative,
 };
 
@@ -25,22 +26,26 @@ pub fn ProfileSidebar(
     let loading = RwSignal::new(false);
     let failed = RwSignal::new(false);
     let customer_id = StoredValue::new(person.id.clone());
+    let mounted = Mounted::new();
     let more = move |_| {
         let Some(after) = next.get_untracked() else {
             return;
         };
         loading.set(true);
         failed.set(false);
-        spawn_local(async move {
-            match profile_events(customer_id.get_value(), after).await {
-                Ok(page) => {
-                    events.update(|held| held.extend(page.events));
-                    next.set(page.next);
+        mounted.spawn(
+            profile_events(customer_id.get_value(), after),
+            move |page| {
+                match page {
+                    Ok(page) => {
+                        events.update(|held| held.extend(page.events));
+                        next.set(page.next);
+                    }
+                    Err(_) => failed.set(true),
                 }
-                Err(_) => failed.set(true),
-            }
-            loading.set(false);
-        });
+                loading.set(false);
+            },
+        );
     };
     let query = inbox.view.get_untracked().to_query();
     view! {
@@ -167,17 +172,19 @@ fn TimelineItem(event: ProfileEvent) -> impl IntoView {
 fn SamePerson(profile: TicketProfile, on_change: Callback<()>) -> impl IntoView {
     let customer_id = profile.profile.id.clone();
     let error = RwSignal::new(false);
+    let mounted = Mounted::new();
     let decide = move |other_id: String, same_person: Option<bool>| {
         let customer_id = customer_id.clone();
         move |_| {
             let (customer_id, other_id) = (customer_id.clone(), other_id.clone());
             error.set(false);
-            spawn_local(async move {
-                match decide_profiles(customer_id, other_id, same_person).await {
+            mounted.spawn(
+                decide_profiles(customer_id, other_id, same_person),
+                move |decided| match decided {
                     Ok(()) => on_change.run(()),
                     Err(_) => error.set(true),
-                }
-            });
+                },
+            );
         }
     };
     let contact = |other: &OtherProfile| {

@@ -19,9 +19,21 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 ];
 
 /// Starts listening for shortcuts on the window (browser only).
-pub fn listen(help_open: RwSignal<bool>) {
+/// Whether the shortcut list is open. Provided by `App`, for the life of the page, like
+/// the key listener that opens it.
+#[derive(Clone, Copy)]
+pub struct ShortcutHelpOpen(pub RwSignal<bool>);
+
+impl Default for ShortcutHelpOpen {
+    fn default() -> Self {
+        ShortcutHelpOpen(RwSignal::new(false))
+    }
+}
+
+/// Starts listening for the keys, once per page (in the browser).
+pub fn listen(help_open: ShortcutHelpOpen) {
     #[cfg(feature = "hydrate")]
-    browser::listen(help_open);
+    browser::listen(help_open.0);
     #[cfg(not(feature = "hydrate"))]
     let _ = help_open;
 }
@@ -32,7 +44,14 @@ mod browser {
     use wasm_bindgen::JsCast;
     use web_sys::{HtmlElement, KeyboardEvent};
 
+    thread_local! {
+        static LISTENING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
     pub fn listen(help_open: RwSignal<bool>) {
+        if LISTENING.with(|listening| listening.replace(true)) {
+            return;
+        }
         let handle = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
             if event.ctrl_key() || event.meta_key() || event.alt_key() || typing(&event) {
                 return;

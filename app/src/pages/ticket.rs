@@ -18,11 +18,11 @@ use super::{
     macros::MacroPicker,
     profile::ProfileSidebar,
     settings::LocalTime,
-    ticket_actions::TicketActions,
+    ticket_actions::{Team, TicketActions},
     ErrorNote,
 };
 use crate::{
-    api::{load_profile, load_ticket, mark_read},
+    api::{assignees, load_profile, load_ticket, mark_read},
     inbox::{Inbox, PendingReply},
     live,
     time::ClockTime,
@@ -30,42 +30,85 @@ use crate::{
 
 #[component]
 pub fn TicketPage() -> impl IntoView {
-    let inbox = expect_context::<Inbox>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let thread = Resource::new(move || id.get(), load_ticket);
-    let profile = Resource::new(move || id.get(), load_profile);
-    let profile_resource = profile;
+    // One view per ticket, keyed by its id: opening another ticket replaces the whole
+    // view, its reactive owner and its elements together, before the new ticket's data
+    // arrive (as for the inbox's lists, see `InboxLayout`).
+    view! {
+        <For each=move || std::iter::once(id.get()) key=String::clone let:id>
+            <TicketView id />
+        </For>
+    }
+}
+
+/// One ticket: its thread and composer, and the shopper's profile beside it.
+#[component]
+fn TicketView(id: String) -> impl IntoView {
+    let inbox = expect_context::<Inbox>();
+    let thread = Resource::new(|| (), {
+        let id = id.clone();
+        move |_| load_ticket(id.clone())
+    });
+    let team = Resource::new(|| (), |_| assignees());
+    provide_context(Team(team));
+    // The profile as last loaded, for the composer's macros.
+    let profile = RwSignal::new(None::<TicketProfile>);
+    // Bumped when the profile changed here: a new pane loads it again.
+    let generation = RwSignal::new(0_u32);
     provide_context(Lightbox(RwSignal::new(None)));
     view! {
         <LightboxDialog />
         <div class="ticket-layout">
             <Suspense fallback=|| view! { <p class="loading">"Loading conversation…"</p> }>
                 {move || Suspend::new(async move {
+                    // One wait for everything the conversation shows: no Suspense nested
+                    // in it (one inside the assignee <select> broke hydration).
+                    let _ = team.await;
                     match thread.await {
                         Ok(thread) => {
                             let id = thread.ticket.id.clone();
                             inbox.seed_thread(thread.ticket, thread.messages, thread.events);
-                            let loaded = Signal::derive(move || profile.get().and_then(Result::ok));
-                            view! { <Conversation id profile=loaded /> }.into_any()
+                            view! { <Conversation id profile=profile.into() /> }.into_any()
                         }
                         Err(error) => view! { <ErrorNote error /> }.into_any(),
                     }
                 })}
             </Suspense>
-            <Suspense fallback=|| view! { <aside class="profile"><p class="loading">"Loading profile…"</p></aside> }>
-                {move || Suspend::new(async move {
-                    match profile.await {
-                        Ok(profile) => view! {
-                            <ProfileSidebar profile on_change=Callback::new(move |()| profile_resource.refetch()) />
-                        }.into_any(),
-                        Err(_) => view! {
-                            <aside class="profile"><p class="muted">"The shopper's profile could not be loaded."</p></aside>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+            // Keyed like the ticket view itself: loading the profile again makes a new pane
+            // rather than re-running this one in place.
+            <For each=move || std::iter::once(generation.get()) key=|generation| *generation let:_generation>
+                <ProfilePane id=id.clone() loaded=profile on_change=Callback::new(move |()| generation.update(|g| *g += 1)) />
+            </For>
         </div>
+    }
+}
+
+/// The shopper's profile, loaded once for this pane.
+#[component]
+fn ProfilePane(
+    id: String,
+    /// Receives the profile once it is shown.
+    loaded: RwSignal<Option<TicketProfile>>,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let profile = Resource::new(|| (), move |_| load_profile(id.clone()));
+    view! {
+        <Suspense fallback=|| view! { <aside class="profile"><p class="loading">"Loading profile…"</p></aside> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(profile) => {
+                        let shown = profile.clone();
+                        // After rendering, never during it (see `InboxLayout`).
+                        Effect::new(move |_| loaded.set(Some(shown.clone())));
+                        view! { <ProfileSidebar profile on_change /> }.into_any()
+                    }
+                    Err(_) => view! {
+                        <aside class="profile"><p class="muted">"The shopper's profile could not be loaded."</p></aside>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -221,8 +264,11 @@ fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl Into
             if last_seq > 0 && !already_read {
                 inbox.mark_read_locally(&id, last_seq);
                 let id = id.clone();
+                // The inbox is the page's: it is there when the answer comes.
                 spawn_local(async move {
-                    let _ = mark_read(id, last_seq).await;
+                    if mark_read(id, last_seq).await.is_ok() {
+                        inbox.server_changed();
+                    }
                 });
             }
         });
@@ -299,7 +345,10 @@ fn ConversationHead(ticket: TicketSummary) -> impl IntoView {
         <header class="conversation-head">
             <ChannelIcon channel=ticket.channel />
             <div class="who">
-                <h2 id="conversation-title">{ticket.customer_name.clone()}</h2>
+                <h2 id="conversation-title">
+                    {ticket.customer_name.clone()}
+                    {(!ticket.customer_verified).then(|| view! { <UnverifiedBadge /> })}
+                </h2>
                 <span class="muted">{ticket.customer_email.clone()}</span>
             </div>
             <span class=format!("status {}", ticket.status.as_str())>{status_label(ticket.status)}</span>
@@ -309,6 +358,20 @@ fn ConversationHead(ticket: TicketSummary) -> impl IntoView {
             {waiting.map(|since| view! { <WaitingBadge since /> })}
             <TicketActions ticket />
         </header>
+    }
+}
+
+/// Beside a name and email the store did not vouch for: the storefront page sent them
+/// with a signature of the customer id alone, so anyone logged in could have written them.
+#[component]
+fn UnverifiedBadge() -> impl IntoView {
+    view! {
+        <span
+            class="unverified"
+            title="The storefront sent this name and email without the store's signature: the shopper may not be who they say. Update the theme's Shopdesk snippet to sign them."
+        >
+            "Unverified"
+        </span>
     }
 }
 
@@ -560,6 +623,7 @@ fn upload_all(
     attached: RwSignal<Vec<Attachment>>,
     uploading: RwSignal<u32>,
     error: RwSignal<Option<String>>,
+    mounted: crate::mounted::Mounted,
 ) {
     use protocol::attachments::MAX_ATTACHMENTS;
     error.set(None);
@@ -572,8 +636,8 @@ fn upload_all(
     }
     for file in files.into_iter().take(room) {
         uploading.update(|n| *n += 1);
-        spawn_local(async move {
-            match crate::upload::upload_image(file).await {
+        mounted.spawn(crate::upload::upload_image(file), move |uploaded| {
+            match uploaded {
                 Ok(image) => attached.update(|images| images.push(image)),
                 Err(problem) => error.set(Some(problem)),
             }
@@ -603,6 +667,8 @@ fn Composer(
     let attached = RwSignal::new(Vec::<Attachment>::new());
     let uploading = RwSignal::new(0_u32);
     let upload_error = RwSignal::new(None::<String>);
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let mounted = crate::mounted::Mounted::new();
     let file_input = NodeRef::<html::Input>::new();
     let emoji_open = RwSignal::new(false);
     // The shopper's latest message when the agent started typing: if they write again
@@ -764,6 +830,7 @@ fn Composer(
                     attached,
                     uploading,
                     upload_error,
+                    mounted,
                 );
             }
         >
@@ -820,7 +887,7 @@ fn Composer(
                         let files = protocol::browser::files_of(_event.clipboard_data().and_then(|data| data.files()));
                         if !files.is_empty() {
                             _event.prevent_default();
-                            upload_all(files, attached, uploading, upload_error);
+                            upload_all(files, attached, uploading, upload_error, mounted);
                         }
                     }
                 }
@@ -881,7 +948,7 @@ fn Composer(
                             #[cfg(feature = "hydrate")]
                             {
                                 let input = event_target::<leptos::web_sys::HtmlInputElement>(&_event);
-                                upload_all(protocol::browser::files_of(input.files()), attached, uploading, upload_error);
+                                upload_all(protocol::browser::files_of(input.files()), attached, uploading, upload_error, mounted);
                                 input.set_value("");
                             }
                         }

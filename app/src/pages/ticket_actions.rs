@@ -4,15 +4,16 @@
 
 use std::{future::Future, pin::Pin};
 
-use leptos::{html, prelude::*, task::spawn_local};
+use leptos::{html, prelude::*};
 use leptos_router::hooks::use_navigate;
 use protocol::{Channel, TicketStatus, TicketSummary};
 
 use crate::{
     api::{
-        assign_ticket, assignees, close_ticket, mark_unread, snooze_ticket, wake_ticket, ApiError,
+        assign_ticket, close_ticket, mark_unread, snooze_ticket, wake_ticket, ApiError, Assignee,
     },
     inbox::Inbox,
+    mounted::Mounted,
     time::{local_date_time_value, now_ms, parse_local_date_time, snooze_presets},
 };
 
@@ -27,11 +28,12 @@ pub fn TicketActions(ticket: TicketSummary) -> impl IntoView {
     let closed = ticket.status == TicketStatus::Closed;
     let snoozed = ticket.status == TicketStatus::Snoozed;
 
-    // Runs an action; failures show beside the controls.
+    // Runs an action to its end; failures show beside the controls, while they are there.
+    let mounted = Mounted::new();
     let run = move |action: Action| {
         error.set(None);
-        spawn_local(async move {
-            if let Err(failure) = action.await {
+        mounted.spawn(action, move |done| {
+            if let Err(failure) = done {
                 error.set(Some(failure.to_string()));
             }
         });
@@ -43,7 +45,13 @@ pub fn TicketActions(ticket: TicketSummary) -> impl IntoView {
         move |_| {
             inbox.mark_unread_locally(&id);
             let id = id.clone();
-            run(Box::pin(mark_unread(id)));
+            run(Box::pin(async move {
+                let marked = mark_unread(id).await;
+                if marked.is_ok() {
+                    inbox.server_changed();
+                }
+                marked
+            }));
             // Leave the ticket, or opening it would read it again.
             navigate(
                 &format!("/inbox?{}", inbox.view.get_untracked().to_query()),
@@ -75,13 +83,20 @@ pub fn TicketActions(ticket: TicketSummary) -> impl IntoView {
     }
 }
 
+/// The team to assign tickets to, loaded with the ticket (the ticket view waits for both).
+#[derive(Clone, Copy)]
+pub struct Team(pub Resource<Result<Vec<Assignee>, ApiError>>);
+
 #[component]
 fn AssigneePicker(
     id: String,
     current: Option<String>,
     run: impl Fn(Action) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let team = Resource::new(|| (), |_| assignees());
+    let members = use_context::<Team>()
+        .and_then(|team| team.0.get_untracked())
+        .and_then(Result::ok)
+        .unwrap_or_default();
     let on_change = move |event| {
         let value = event_target_value(&event);
         let assignee = (!value.is_empty()).then_some(value);
@@ -92,21 +107,10 @@ fn AssigneePicker(
             <span class="sr-only">"Assignee"</span>
             <select id="assignee" on:change=on_change title="Assign (a)">
                 <option value="" selected=current.is_none()>"Unassigned"</option>
-                <Suspense fallback=|| ()>
-                    {
-                        let current = current.clone();
-                        move || {
-                            let current = current.clone();
-                            Suspend::new(async move {
-                                let members = team.await.unwrap_or_default();
-                                members.into_iter().map(|member| {
-                                    let selected = current.as_deref() == Some(member.id.as_str());
-                                    view! { <option value=member.id selected=selected>{member.name}</option> }
-                                }).collect_view()
-                            })
-                        }
-                    }
-                </Suspense>
+                {members.into_iter().map(|member| {
+                    let selected = current.as_deref() == Some(member.id.as_str());
+                    view! { <option value=member.id selected=selected>{member.name}</option> }
+                }).collect_view()}
             </select>
         </label>
     }

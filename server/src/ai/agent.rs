@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use protocol::{settings::HandoffTarget, AuthorKind, Message, ServerFrame};
+use protocol::{settings::HandoffTarget, AuthorKind, Channel, Message, ServerFrame};
 use tokio::sync::Notify;
 
 use super::{
@@ -435,7 +435,10 @@ impl AiAgent {
             return Ok(());
         };
         if let Some(note) = &handed.note {
-            self.fanout.message_stored(&handed.customer_id, note).await;
+            // The AI agent answers web chats only.
+            self.fanout
+                .message_stored(&handed.customer_id, Channel::Chat, note)
+                .await;
         }
         if to == HandoffTo::Ended {
             self.fanout

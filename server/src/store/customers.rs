@@ -25,8 +25,8 @@ pub fn fallback_name(email: &str) -> String {
 }
 
 impl Store {
-    /// The customer with the store's `external_id`, created or refreshed with the
-    /// name and email the theme sent (the theme is the source of truth for them).
+    /// The customer with the store's `external_id`, created or refreshed with the name
+    /// and email the store vouches for (Shopify's webhooks): they replace any claim.
     pub async fn upsert_customer(
         &self,
         external_id: &str,
@@ -38,7 +38,8 @@ impl Store {
             "INSERT INTO customers (id, external_id, name, email, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5)
              ON CONFLICT (external_id) DO UPDATE
-               SET name = excluded.name, email = excluded.email, updated_at = excluded.updated_at
+               SET name = excluded.name, email = excluded.email, details_verified = 1,
+                 updated_at = excluded.updated_at
              RETURNING id, external_id, name, email",
         )
         .bind(new_id())
@@ -75,6 +76,42 @@ impl Store {
         .fetch_one(&self.writer)
         .await?;
         Ok(id)
+    }
+
+    /// The customer with the store's `external_id`, as a widget session names them.
+    /// `verified` says whether the theme's signature covered the name and email: then
+    /// they are stored as the store's word. Otherwise they are claims, kept only where
+    /// nothing better is known, and never over details the store vouched for.
+    pub async fn upsert_widget_customer(
+        &self,
+        external_id: &str,
+        name: &str,
+        email: &str,
+        verified: bool,
+    ) -> Result<CustomerRecord, StoreError> {
+        let now = now_ms();
+        Ok(sqlx::query_as(
+            "INSERT INTO customers (id, external_id, name, email, details_verified, created_at,
+                updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)
+             ON CONFLICT (external_id) DO UPDATE SET
+               name = CASE WHEN excluded.details_verified = 1 OR customers.details_verified = 0
+                 THEN excluded.name ELSE customers.name END,
+               email = CASE WHEN excluded.details_verified = 1 OR customers.details_verified = 0
+                 THEN excluded.email ELSE customers.email END,
+               details_verified = CASE WHEN excluded.details_verified = 1
+                 THEN 1 ELSE customers.details_verified END,
+               updated_at = excluded.updated_at
+             RETURNING id, external_id, name, email",
+        )
+        .bind(new_id())
+        .bind(external_id)
+        .bind(name)
+        .bind(email)
+        .bind(i64::from(verified))
+        .bind(now)
+        .fetch_one(&self.writer)
+        .await?)
     }
 
     /// A new widget token for the customer.
@@ -133,6 +170,40 @@ mod tests {
     fn nameless_customers_get_a_readable_name() {
         assert_eq!(fallback_name("ana@example.com"), "ana");
         assert_eq!(fallback_name(""), "Shopper");
+    }
+
+    #[tokio::test]
+    async fn unsigned_details_never_replace_what_the_store_vouched_for() {
+        let (store, _dir) = temp_store().await;
+        // Only the page's word so far: kept, and refreshed by later claims.
+        store
+            .upsert_widget_customer("7001", "Ana?", "ana@claim.example", false)
+            .await
+            .expect("claim");
+        let claimed = store
+            .upsert_widget_customer("7001", "Ana S.", "ana@claim.example", false)
+            .await
+            .expect("claim again");
+        assert_eq!(claimed.name, "Ana S.");
+        // Shopify says who she is; later claims change nothing.
+        store
+            .upsert_customer("7001", "Ana Souza", "ana@example.com")
+            .await
+            .expect("webhook");
+        let after = store
+            .upsert_widget_customer("7001", "</title><script>", "evil@example.com", false)
+            .await
+            .expect("claim after");
+        assert_eq!(
+            (after.name.as_str(), after.email.as_str()),
+            ("Ana Souza", "ana@example.com")
+        );
+        // A signature covering the details is the store's word too.
+        let signed = store
+            .upsert_widget_customer("7001", "Ana Souza-Lima", "ana@example.com", true)
+            .await
+            .expect("signed");
+        assert_eq!(signed.name, "Ana Souza-Lima");
     }
 
     #[tokio::test]

@@ -436,6 +436,7 @@ mod tests {
                     sender: Sender::Shopper {
                         customer_id: customer.id.clone(),
                         name: name.to_owned(),
+                        channel: protocol::Channel::Chat,
                     },
                     conversation_id: None,
                     client_id: format!("c{index}"),

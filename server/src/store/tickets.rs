@@ -22,9 +22,12 @@ const PREVIEW_CHARS: usize = 140;
 /// Who is writing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Sender {
+    /// A shopper writing on one channel: a widget writes only to web chats, a text only
+    /// to SMS tickets, whichever conversation id it names.
     Shopper {
         customer_id: String,
         name: String,
+        channel: Channel,
     },
     Agent {
         agent_id: String,
@@ -100,8 +103,10 @@ pub const AI_REPLY_GRACE_MS: i64 = 30_000;
 #[derive(Debug, Clone)]
 pub struct Appended {
     pub message: Message,
-    /// The shopper the conversation belongs to (who must hear about it).
+    /// The shopper the conversation belongs to.
     pub customer_id: String,
+    /// The conversation's channel: only a web chat's messages reach the shopper's widgets.
+    pub channel: Channel,
     /// The client id was already stored: `message` is the original, nothing changed.
     pub duplicate: bool,
     /// This message opened a new ticket.
@@ -206,6 +211,7 @@ pub(super) struct SummaryRow {
     id: String,
     customer_name: String,
     customer_email: String,
+    details_verified: i64,
     channel: String,
     status: String,
     assignee_id: Option<String>,
@@ -233,6 +239,7 @@ impl TryFrom<SummaryRow> for TicketSummary {
             id: row.id,
             customer_name: row.customer_name,
             customer_email: row.customer_email,
+            customer_verified: row.details_verified != 0,
             assignee_id: row.assignee_id,
             assignee_name: row.assignee_name,
             preview: row.preview,
@@ -250,7 +257,7 @@ impl TryFrom<SummaryRow> for TicketSummary {
 
 /// `$1` is the agent whose read state is wanted ('' for none).
 pub(super) const SUMMARY_SELECT: &str =
-    "SELECT c.id, cu.name AS customer_name, cu.email AS customer_email,
+    "SELECT c.id, cu.name AS customer_name, cu.email AS customer_email, cu.details_verified,
         c.channel, c.status, c.assignee_id, a.name AS assignee_name, c.preview,
         c.last_activity_at, c.last_seq, c.last_shopper_seq, r.last_read_seq AS read_seq,
         c.waiting_since, c.snoozed_until, c.shopper_delivered_seq, c.shopper_seen_seq
@@ -284,14 +291,21 @@ pub(super) async fn append_in(
         None
     };
     if let Some(row) = existing {
-        let (customer_id,): (String,) =
-            sqlx::query_as("SELECT customer_id FROM conversations WHERE id = $1")
+        let (customer_id, channel): (String, String) =
+            sqlx::query_as("SELECT customer_id, channel FROM conversations WHERE id = $1")
                 .bind(&row.conversation_id)
                 .fetch_one(&mut *connection)
                 .await?;
+        let channel = parse_channel(&channel)?;
+        if matches!(&new.sender, Sender::Shopper { channel: wrote_on, .. } if *wrote_on != channel)
+        {
+            // A widget naming a text's client id (or the reverse) learns nothing.
+            return Err(AppendError::NotFound);
+        }
         return Ok(Appended {
             message: row.try_into()?,
             customer_id,
+            channel,
             duplicate: true,
             created_ticket: false,
             queued_jobs: false,
@@ -302,17 +316,32 @@ pub(super) async fn append_in(
 
     let found: Option<(String, String, String, Option<String>, String)> =
         match (&new.sender, new.conversation_id.as_deref()) {
-            (Sender::Shopper { customer_id, .. }, Some(id)) => {
+            (
+                Sender::Shopper {
+                    customer_id,
+                    channel,
+                    ..
+                },
+                Some(id),
+            ) => {
                 sqlx::query_as(
                     "SELECT id, customer_id, status, assignee_id, channel FROM conversations
-                 WHERE id = $1 AND customer_id = $2",
+                 WHERE id = $1 AND customer_id = $2 AND channel = $3",
                 )
                 .bind(id)
                 .bind(customer_id)
+                .bind(channel.as_str())
                 .fetch_optional(&mut *connection)
                 .await?
             }
-            (Sender::Shopper { customer_id, .. }, None) => {
+            (
+                Sender::Shopper {
+                    customer_id,
+                    channel: Channel::Chat,
+                    ..
+                },
+                None,
+            ) => {
                 sqlx::query_as(
                     "SELECT id, customer_id, status, assignee_id, channel FROM conversations
                  WHERE customer_id = $1 AND channel = 'chat' AND status <> 'closed'",
@@ -330,7 +359,16 @@ pub(super) async fn append_in(
                 .fetch_optional(&mut *connection)
                 .await?
             }
-            (Sender::Agent { .. } | Sender::System { .. } | Sender::Ai { .. }, None) => None,
+            (
+                Sender::Shopper {
+                    channel: Channel::Sms,
+                    ..
+                }
+                | Sender::Agent { .. }
+                | Sender::System { .. }
+                | Sender::Ai { .. },
+                None,
+            ) => None,
         };
 
     let now = now_ms();
@@ -342,7 +380,14 @@ pub(super) async fn append_in(
         (Some((id, customer_id, status, assignee, channel)), _) => {
             (id, customer_id, status, assignee, channel)
         }
-        (None, Sender::Shopper { customer_id, .. }) if new.conversation_id.is_none() => {
+        (
+            None,
+            Sender::Shopper {
+                customer_id,
+                channel: Channel::Chat,
+                ..
+            },
+        ) if new.conversation_id.is_none() => {
             let id = new_id();
             let status = if new.ai_first {
                 TicketStatus::Ai
@@ -536,12 +581,17 @@ pub(super) async fn append_in(
     Ok(Appended {
         message,
         customer_id,
+        channel: parse_channel(&channel)?,
         duplicate: false,
         created_ticket,
         queued_jobs: (created_ticket && !new.ai_first) || sends_sms,
         events,
         ai_answers,
     })
+}
+
+fn parse_channel(text: &str) -> Result<Channel, StoreError> {
+    Channel::parse(text).ok_or_else(|| StoreError::Corrupt(format!("channel {text:?}")))
 }
 
 fn is_unique_violation(error: &sqlx::Error) -> bool {
@@ -662,6 +712,22 @@ impl Store {
         Ok(row.map(|(customer_id,)| customer_id))
     }
 
+    /// The shopper whose widget shows conversation `id`: its owner when it is a web
+    /// chat. `None` for an SMS ticket (its thread stays on the shopper's phone) and for
+    /// an unknown id.
+    pub async fn web_chat_shopper(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT customer_id FROM conversations WHERE id = $1 AND channel = 'chat'",
+        )
+        .bind(conversation_id)
+        .fetch_optional(&self.reader)
+        .await?;
+        Ok(row.map(|(customer_id,)| customer_id))
+    }
+
     /// The id of the shopper's live (not ended) web chat, if any.
     pub async fn open_chat_id(&self, customer_id: &str) -> Result<Option<String>, StoreError> {
         let row: Option<(String,)> = sqlx::query_as(
@@ -721,7 +787,7 @@ impl Store {
                 shopper_seen_seq = CASE WHEN $2 > shopper_seen_seq
                     THEN CASE WHEN $2 < last_seq THEN $2 ELSE last_seq END
                     ELSE shopper_seen_seq END
-             WHERE id = $3 AND customer_id = $4
+             WHERE id = $3 AND customer_id = $4 AND channel = 'chat'
                AND ($1 > shopper_delivered_seq OR $2 > shopper_seen_seq)
              RETURNING shopper_delivered_seq, shopper_seen_seq",
         )
@@ -775,6 +841,7 @@ mod tests {
         Sender::Shopper {
             customer_id: customer_id.to_owned(),
             name: "Ana".to_owned(),
+            channel: Channel::Chat,
         }
     }
 

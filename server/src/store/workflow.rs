@@ -402,14 +402,17 @@ impl Store {
         by: &Closer,
     ) -> Result<Option<TicketEvent>, WorkflowError> {
         let mut tx = self.writer.begin().await?;
-        let owner: Option<(String,)> =
-            sqlx::query_as("SELECT customer_id FROM conversations WHERE id = $1")
+        let owner: Option<(String, String)> =
+            sqlx::query_as("SELECT customer_id, channel FROM conversations WHERE id = $1")
                 .bind(conversation_id)
                 .fetch_optional(&mut *tx)
                 .await?;
         match (&owner, by) {
             (None, _) => return Err(WorkflowError::NotFound),
-            (Some((owner,)), Closer::Shopper { customer_id }) if owner != customer_id => {
+            // A shopper ends their own web chats only; an SMS ticket is the team's to close.
+            (Some((owner, channel)), Closer::Shopper { customer_id })
+                if owner != customer_id || channel != "chat" =>
+            {
                 return Err(WorkflowError::NotFound)
             }
             _ => {}

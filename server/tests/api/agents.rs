@@ -201,3 +201,34 @@ async fn metrics_count_open_sockets_and_stored_messages() {
 fn inbox_request() -> serde_json::Value {
     serde_json::json!({ "view": {"status": "open", "scope": "all", "sort": "activity"}, "after": null })
 }
+
+#[tokio::test]
+async fn a_form_server_function_given_an_empty_or_malformed_body_answers_400() {
+    let (app, _database) = spawn_app().await;
+    let cookie = app.owner_cookie().await;
+    let origin = format!("http://127.0.0.1:{}", app.port);
+    let calls = [
+        "log_in",
+        "create_owner",
+        "load_ticket",
+        "mark_read",
+        "accept_invite",
+    ]
+    .into_iter()
+    .flat_map(|name| [(name, ""), (name, "unrelated=1")])
+    .chain([("mark_read", "id=x&seq=not-a-number")]);
+    for (name, body) in calls {
+        let response = app
+            .http
+            .post(app.url(&format!("/api/{name}")))
+            .header("Origin", &origin)
+            .header("Cookie", &cookie)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("server fn request");
+        assert_eq!(response.status(), 400, "{name} with body {body:?}");
+    }
+    app.stop().await;
+}

@@ -55,5 +55,18 @@ async fn widget_files_are_served_precompressed_with_cors_and_caching() {
     let loader = raw.get(app.url("/widget.js")).send().await.expect("loader");
     assert_eq!(loader.headers()["cache-control"], "public, max-age=300");
     assert_eq!(loader.headers()["access-control-allow-origin"], "*");
+    // Storefronts still load it: none of the helpdesk's framing or opener rules, nothing
+    // keeping it to our own origin, and served only as what it is.
+    assert_eq!(loader.headers()["x-content-type-options"], "nosniff");
+    for same_site_only in [
+        "cross-origin-resource-policy",
+        "cross-origin-opener-policy",
+        "content-security-policy",
+    ] {
+        assert!(
+            loader.headers().get(same_site_only).is_none(),
+            "{same_site_only}"
+        );
+    }
     app.stop().await;
 }

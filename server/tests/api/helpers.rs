@@ -333,11 +333,28 @@ impl TestApp {
     }
 }
 
+/// A logged-in shopper's session request, signed as the theme signs it (id, email and
+/// name together).
 pub fn signed(customer_id: &str, name: &str) -> WidgetSessionRequest {
+    let email = format!("{}@example.com", name.to_lowercase());
+    let identity =
+        server::identity::identity_string(customer_id, &email, name).expect("plain identity");
     WidgetSessionRequest {
         customer_id: Some(customer_id.to_owned()),
         name: Some(name.to_owned()),
-        email: Some(format!("{}@example.com", name.to_lowercase())),
+        email: Some(email),
+        signature: Some(server::identity::sign(SECRET, &identity)),
+        token: None,
+    }
+}
+
+/// A session request signed the old way, for the customer id alone: the name and email
+/// beside it are the page's claims.
+pub fn signed_id_only(customer_id: &str, name: &str, email: &str) -> WidgetSessionRequest {
+    WidgetSessionRequest {
+        customer_id: Some(customer_id.to_owned()),
+        name: Some(name.to_owned()),
+        email: Some(email.to_owned()),
         signature: Some(server::identity::sign(SECRET, customer_id)),
         token: None,
     }

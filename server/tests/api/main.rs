@@ -2,6 +2,7 @@
 //! database per test, and real HTTP and WebSocket clients. One binary, so the server
 //! crate is linked once.
 
+mod headers;
 mod helpers;
 #[path = "../support/smtp.rs"]
 mod smtp;
@@ -17,6 +18,7 @@ mod isolation;
 mod notifications;
 mod presence;
 mod profiles;
+mod rendering;
 mod search;
 mod settings;
 mod shopify;

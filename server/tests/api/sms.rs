@@ -249,6 +249,23 @@ async fn a_text_becomes_a_live_sms_ticket_and_the_reply_goes_out_by_sms() {
     );
     assert_eq!(webhook(&app, INBOUND_PATH, &params, None).await, 403);
     assert_eq!(thread(&app, &cookie, &sms_ticket).await.messages.len(), 1);
+    // The refusal says what is wrong: the signature, not an origin.
+    let refusal: serde_json::Value = app
+        .http
+        .post(app.url(INBOUND_PATH))
+        .form(&params)
+        .send()
+        .await
+        .expect("webhook")
+        .json()
+        .await
+        .expect("a JSON error");
+    assert!(
+        refusal["error"]
+            .as_str()
+            .is_some_and(|error| error.contains("X-Twilio-Signature")),
+        "{refusal}"
+    );
 
     // The agent replies in the helpdesk; it goes out through the provider.
     agent

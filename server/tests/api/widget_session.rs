@@ -3,7 +3,7 @@
 use protocol::WidgetSessionRequest;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue};
 
-use crate::helpers::{signed, spawn_app, SHOP_ORIGIN};
+use crate::helpers::{signed, signed_id_only, spawn_app, SHOP_ORIGIN};
 
 #[tokio::test]
 async fn a_signed_customer_gets_a_token_and_the_welcome_message() {
@@ -41,6 +41,49 @@ async fn a_bad_or_missing_signature_means_an_anonymous_visitor() {
     }
     // No customer row was created for a forged identity.
     assert!(app.live_ticket_count().await == 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_name_the_signature_does_not_cover_is_shown_as_unverified() {
+    let (app, _database) = spawn_app().await;
+    let cookie = app.owner_cookie().await;
+    // The old snippet signed the id alone: the shopper is known, the name is a claim.
+    let session = app
+        .widget_session(&signed_id_only(
+            "7001",
+            "</title><script>alert(1)</script>",
+            "ana@example.com",
+        ))
+        .await;
+    let mut shopper = app
+        .shopper_socket(session.token.as_deref().expect("a token"))
+        .await;
+    shopper.send_text(None, "c1", "Hello").await;
+    shopper.ack("c1").await;
+    let ticket = app.open_tickets(&cookie).await.remove(0);
+    assert!(!ticket.customer_verified, "{ticket:?}");
+
+    // The theme's new snippet signs the id, email and name together: now vouched for.
+    let mut whole = signed("7001", "Ana");
+    whole.token = session.token.clone();
+    app.widget_session(&whole).await;
+    let ticket = app.open_tickets(&cookie).await.remove(0);
+    assert!(ticket.customer_verified);
+    assert_eq!(ticket.customer_name, "Ana");
+
+    // A claim after that changes nothing the agents see.
+    app.widget_session(&signed_id_only("7001", "Mallory", "mallory@evil.example"))
+        .await;
+    let ticket = app.open_tickets(&cookie).await.remove(0);
+    assert_eq!(
+        (
+            ticket.customer_name.as_str(),
+            ticket.customer_email.as_str()
+        ),
+        ("Ana", "ana@example.com")
+    );
+    assert!(ticket.customer_verified);
     app.stop().await;
 }
 

@@ -454,6 +454,7 @@ async fn long_views_come_in_pages_without_gaps_or_repeats() {
                 sender: Sender::Shopper {
                     customer_id: customer.id,
                     name: format!("Shopper {index}"),
+                    channel: protocol::Channel::Chat,
                 },
                 conversation_id: None,
                 client_id: "first".into(),

@@ -27,7 +27,8 @@ impl Node {
             .json(&protocol::WidgetSessionRequest {
                 customer_id: Some(customer_id.to_owned()),
                 name: Some(name.to_owned()),
-                signature: Some(server::identity::sign(identity_secret, customer_id)),
+                signature: server::identity::identity_string(customer_id, "", name)
+                    .map(|identity| server::identity::sign(identity_secret, &identity)),
                 ..protocol::WidgetSessionRequest::default()
             })
             .send()

@@ -14,8 +14,12 @@ use super::{
     ago, ai_handoff::AiChatForm, focus_first, Controls, FormFeedback, Now, Outcome, ReadOnlyNote,
     SettingsBody, SettingsHead,
 };
-use crate::api::{
-    ai_knowledge, create_article, delete_article, import_products, try_ai, update_article, ApiError,
+use crate::{
+    api::{
+        ai_knowledge, create_article, delete_article, import_products, try_ai, update_article,
+        ApiError,
+    },
+    mounted::Mounted,
 };
 
 #[component]
@@ -128,9 +132,13 @@ fn Sources(summary: RwSignal<AiKnowledgeSummary>, controls: Controls) -> impl In
         }
     });
     let outcome = Outcome::of(import);
+    let mounted = Mounted::new();
     let chosen = move |event: leptos::ev::Event| {
         read_chosen_file(event, move |file| {
-            import.dispatch(file);
+            // Reading the file takes a moment: the page may be gone by then.
+            if mounted.get() {
+                import.dispatch(file);
+            }
         });
     };
     let imported = move || {
