@@ -114,6 +114,10 @@ pub struct GeneralPage {
     pub previous_secret_valid_until: Option<i64>,
     /// Where the widget script is served, for the embed snippet.
     pub widget_script_url: String,
+    /// Storefront origins the server's configuration allows besides these settings
+    /// (`SHOPDESK_ALLOWED_ORIGINS`, or the demo storefront's), shown read-only.
+    #[serde(default)]
+    pub configured_origins: Vec<String>,
 }
 
 /// Settings → Business hours.

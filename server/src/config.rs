@@ -43,6 +43,10 @@ pub enum ConfigError {
     BadSmtpUrl,
     #[error("SHOPDESK_SMTP_FROM (the notification emails' From address) must be set with SHOPDESK_SMTP_URL")]
     MissingSmtpFrom,
+    #[error("{name} must be a rate like 20/60s (20 at once, 20 a minute), or off; got {value:?}")]
+    BadRate { name: &'static str, value: String },
+    #[error("{name} must be a positive number, or off; got {value:?}")]
+    BadCount { name: &'static str, value: String },
     #[error("DATABASE_URL must start with postgres:// (leave it unset for SQLite in the data directory)")]
     BadDatabaseUrl,
 }
@@ -82,6 +86,12 @@ pub struct Config {
     /// Zendesk's and Gorgias's addresses when not their public ones (a proxy, or a
     /// local fake in tests): `SHOPDESK_ZENDESK_URL`, `SHOPDESK_GORGIAS_URL`.
     pub handoff_urls: crate::ai::agent::ServiceUrls,
+    /// How much one visitor may ask (`SHOPDESK_LIMIT_*`; see `limits`).
+    pub limits: crate::limits::Limits,
+    /// A header the reverse proxy in front sets to the client's address
+    /// (`SHOPDESK_CLIENT_IP_HEADER`, e.g. `X-Forwarded-For`): the per-address limits then
+    /// count clients, not the proxy. Unset: the connection's own peer address.
+    pub client_ip_header: Option<String>,
 }
 
 /// An OpenAI-compatible chat-completions endpoint for the AI agent's answers.
@@ -125,6 +135,8 @@ impl Config {
             sms: None,
             ai_model: None,
             handoff_urls: crate::ai::agent::ServiceUrls::default(),
+            limits: crate::limits::Limits::default(),
+            client_ip_header: None,
         }
     }
 
@@ -229,6 +241,50 @@ impl Config {
         if let Some(value) = get("SHOPDESK_STORE_NAME") {
             config.store_name = value;
         }
+        let limits = &mut config.limits;
+        for (name, slot) in [
+            (
+                "SHOPDESK_LIMIT_SOCKET_MESSAGES",
+                &mut limits.socket_messages,
+            ),
+            (
+                "SHOPDESK_LIMIT_SHOPPER_MESSAGES",
+                &mut limits.shopper_messages,
+            ),
+            (
+                "SHOPDESK_LIMIT_SESSIONS_PER_ADDRESS",
+                &mut limits.sessions_per_address,
+            ),
+            (
+                "SHOPDESK_LIMIT_SHOPPER_UPLOADS",
+                &mut limits.shopper_uploads,
+            ),
+        ] {
+            if let Some(value) = get(name) {
+                *slot = match value.trim() {
+                    "off" => None,
+                    text => Some(
+                        crate::limits::Rate::parse(text).ok_or(ConfigError::BadRate {
+                            name,
+                            value: value.clone(),
+                        })?,
+                    ),
+                };
+            }
+        }
+        if let Some(value) = get("SHOPDESK_LIMIT_SOCKETS_PER_ADDRESS") {
+            limits.sockets_per_address = match value.trim() {
+                "off" => None,
+                text => Some(text.parse().ok().filter(|n| *n > 0).ok_or(
+                    ConfigError::BadCount {
+                        name: "SHOPDESK_LIMIT_SOCKETS_PER_ADDRESS",
+                        value: value.clone(),
+                    },
+                )?),
+            };
+        }
+        config.client_ip_header =
+            get("SHOPDESK_CLIENT_IP_HEADER").map(|name| name.trim().to_owned());
         Ok(config)
     }
 }
@@ -310,6 +366,31 @@ mod tests {
                 ("SHOPDESK_AI_KEY", "k"),
             ])),
             Err(ConfigError::BadAiUrl)
+        ));
+    }
+
+    #[test]
+    fn limits_read_as_rates_or_off() {
+        let config = Config::from_lookup(|name| match name {
+            "SHOPDESK_LIMIT_SHOPPER_MESSAGES" => Some("5/10s".to_owned()),
+            "SHOPDESK_LIMIT_SOCKETS_PER_ADDRESS" => Some("off".to_owned()),
+            _ => None,
+        })
+        .expect("valid limits");
+        assert_eq!(
+            config.limits.shopper_messages,
+            Some(crate::limits::Rate::new(5, 10))
+        );
+        assert_eq!(config.limits.sockets_per_address, None);
+        assert_eq!(
+            config.limits.socket_messages,
+            crate::limits::Limits::default().socket_messages
+        );
+        assert!(matches!(
+            Config::from_lookup(|name| {
+                (name == "SHOPDESK_LIMIT_SOCKET_MESSAGES").then(|| "lots".to_owned())
+            }),
+            Err(ConfigError::BadRate { .. })
         ));
     }
 

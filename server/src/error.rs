@@ -2,7 +2,7 @@
 //! failures are logged here, once, and reach the client only as a generic message.
 
 use axum::{
-    http::StatusCode,
+    http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
@@ -21,6 +21,12 @@ pub enum ApiError {
     Forbidden(&'static str),
     #[error("not found")]
     NotFound,
+    /// Asked too often: `what` ("messages", "chat sessions") and when to try again.
+    #[error("too many {what} from here; try again in {} s", .wait.seconds())]
+    TooMany {
+        what: &'static str,
+        wait: crate::limits::TooFast,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -42,6 +48,7 @@ impl IntoResponse for ApiError {
             ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, self.to_string()),
             ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, self.to_string()),
             ApiError::NotFound => (StatusCode::NOT_FOUND, self.to_string()),
+            ApiError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, self.to_string()),
             ApiError::Store(error) => {
                 tracing::error!(error = %error, "request failed in the store");
                 (
@@ -50,6 +57,12 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        (status, Json(json!({ "error": message }))).into_response()
+        let mut response = (status, Json(json!({ "error": message }))).into_response();
+        if let ApiError::TooMany { wait, .. } = &self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait.seconds()));
+        }
+        response
     }
 }

@@ -24,6 +24,7 @@ pub mod identity;
 pub mod ids;
 pub mod images;
 pub mod indexer;
+pub mod limits;
 pub mod listener;
 pub mod mailer;
 pub mod ops;

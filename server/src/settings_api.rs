@@ -48,6 +48,7 @@ pub fn general_page(state: &AppState) -> GeneralPage {
             .map(|(_, until)| *until)
             .filter(|until| *until > now),
         widget_script_url: format!("{}/widget.js", state.web.public_url),
+        configured_origins: state.web.allowed_origins.clone(),
     }
 }
 

@@ -27,6 +27,7 @@ use crate::{
     fanout::{CrossNodeFeed, Fanout},
     hub::Hub,
     indexer,
+    limits::Limiters,
     listener::{NoDelayListener, PeerAddr},
     mailer::{MailError, Mailer},
     ops, pages,
@@ -127,6 +128,7 @@ impl Application {
             identity_secret_configured: config.identity_secret.is_some(),
             shopify_webhook_secret: config.shopify_webhook_secret.clone(),
             sms: config.sms.clone(),
+            client_ip_header: config.client_ip_header.clone(),
             public_url,
             allowed_origins,
         };
@@ -182,6 +184,7 @@ impl Application {
             ai,
             leptos,
             shutdown: shutdown_rx,
+            limits: Limiters::new(config.limits.clone()),
         };
         Ok(Application {
             listener,

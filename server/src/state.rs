@@ -7,7 +7,13 @@ use leptos::config::LeptosOptions;
 use tokio::sync::watch;
 
 use crate::{
-    ai::agent::AiAgent, config::Secret, fanout::Fanout, settings::Settings, store::Store,
+    ai::agent::AiAgent,
+    config::Secret,
+    fanout::Fanout,
+    limits::Limiters,
+    listener::{client_address, PeerAddr},
+    settings::Settings,
+    store::Store,
     worker::Worker,
 };
 
@@ -26,6 +32,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// Flips to `true` when the server starts shutting down; sockets close on it.
     pub shutdown: watch::Receiver<bool>,
+    /// How much one visitor may ask of this node.
+    pub limits: Limiters,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +53,8 @@ pub struct WebSettings {
     pub shopify_webhook_secret: Option<Secret>,
     /// The SMS provider account (its auth token signs the SMS webhooks).
     pub sms: Option<crate::config::SmsConfig>,
+    /// The header a reverse proxy names the client's address in, if there is one.
+    pub client_ip_header: Option<String>,
 }
 
 impl WebSettings {
@@ -64,6 +74,13 @@ impl AppState {
     /// or listed by the merchant in Settings → General.
     pub fn allows_storefront(&self, origin: &str) -> bool {
         self.web.allows_storefront(origin) || self.settings.current().lists_origin(origin)
+    }
+}
+
+impl AppState {
+    /// The client a request comes from (see [`client_address`]).
+    pub fn client_of(&self, peer: PeerAddr, headers: &axum::http::HeaderMap) -> std::net::IpAddr {
+        client_address(peer, headers, self.web.client_ip_header.as_deref())
     }
 }
 

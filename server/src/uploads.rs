@@ -53,6 +53,14 @@ pub async fn shopper_upload(
     body: Bytes,
 ) -> Result<Json<Attachment>, ApiError> {
     let customer = crate::widget_api::bearer_shopper(&state, &headers).await?;
+    state
+        .limits
+        .uploads
+        .check(&customer.id)
+        .map_err(|wait| ApiError::TooMany {
+            what: "images",
+            wait,
+        })?;
     store(&state, &format!("shopper:{}", customer.id), &body).await
 }
 

@@ -3,7 +3,7 @@
 //! storefront origins (see `startup`).
 
 use axum::{
-    extract::{Path, State},
+    extract::{ConnectInfo, Path, State},
     http::{header, HeaderMap, StatusCode},
     response::IntoResponse,
     Json,
@@ -18,6 +18,7 @@ use crate::{
     error::ApiError,
     identity::{self, Signed},
     ids::now_ms,
+    listener::PeerAddr,
     state::AppState,
     store::{fallback_name, CustomerRecord},
 };
@@ -43,8 +44,19 @@ fn bounded(value: Option<&str>, field: &str, max: usize) -> Result<Option<String
 /// or wrong one gives an anonymous session (no token) that can read settings only.
 pub async fn create_widget_session(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<PeerAddr>,
+    headers: HeaderMap,
     Json(request): Json<WidgetSessionRequest>,
 ) -> Result<Json<WidgetSession>, ApiError> {
+    let client = state.client_of(peer, &headers);
+    state
+        .limits
+        .sessions
+        .check(&client)
+        .map_err(|wait| ApiError::TooMany {
+            what: "chat sessions",
+            wait,
+        })?;
     let customer_id = bounded(
         request.customer_id.as_deref(),
         "customer_id",

@@ -11,7 +11,7 @@ use app::api::ssr::CurrentAgent;
 use axum::{
     extract::{
         ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade},
-        Query, State,
+        ConnectInfo, Query, State,
     },
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
@@ -26,6 +26,8 @@ use crate::{
     agent_auth::is_same_origin,
     chat::{self, Peer},
     hub::{Event, Topic},
+    limits::{Bucket, Rate, SocketPermit, TooFast},
+    listener::PeerAddr,
     presence::{self, Throttle},
     state::AppState,
     store::{Closer, FeedbackError, WorkflowError},
@@ -55,6 +57,7 @@ pub struct WidgetSocketQuery {
 pub async fn widget_socket(
     upgrade: WebSocketUpgrade,
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<PeerAddr>,
     Query(query): Query<WidgetSocketQuery>,
     headers: HeaderMap,
 ) -> Response {
@@ -64,6 +67,14 @@ pub async fn widget_socket(
     if origin.is_some_and(|origin| !state.allows_storefront(origin)) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
+    // Held for the socket's life: the place goes back when it closes.
+    let Some(permit) = state.limits.sockets.admit(state.client_of(peer, &headers)) else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many chat windows open from this address",
+        )
+            .into_response();
+    };
     let customer = match state.store.customer_for_widget_token(&query.token).await {
         Ok(Some(customer)) => customer,
         Ok(None) => return (StatusCode::UNAUTHORIZED, "invalid or expired token").into_response(),
@@ -73,7 +84,38 @@ pub async fn widget_socket(
         }
     };
     let stale_settings = query.settings_version != Some(state.settings.current().shop.version);
-    upgrade_socket(upgrade, state, Peer::Shopper(customer), stale_settings)
+    let limits = SocketLimits {
+        messages: state.limits.socket_bucket(),
+        _permit: Some(permit),
+    };
+    upgrade_socket(
+        upgrade,
+        state,
+        Peer::Shopper(customer),
+        stale_settings,
+        limits,
+    )
+}
+
+/// What one socket may still send, and its place among its address's sockets.
+struct SocketLimits {
+    /// This socket's message bucket (`None`: unlimited, as for agents).
+    messages: Option<(Rate, Bucket)>,
+    _permit: Option<SocketPermit>,
+}
+
+impl SocketLimits {
+    /// Whether a message from `peer` may be stored now: within this socket's rate, then
+    /// within the shopper's over all their sockets. Agents are not limited.
+    fn allow_message(&mut self, state: &AppState, peer: &Peer) -> Result<(), TooFast> {
+        let Peer::Shopper(customer) = peer else {
+            return Ok(());
+        };
+        if let Some((rate, bucket)) = &mut self.messages {
+            bucket.take(rate, std::time::Instant::now())?;
+        }
+        state.limits.shopper_messages.check(&customer.id)
+    }
 }
 
 /// `GET /ws/agent`: an agent's socket, authenticated by the session cookie, from our
@@ -90,7 +132,11 @@ pub async fn agent_socket(
     let Some(agent) = current.agent else {
         return (StatusCode::UNAUTHORIZED, "log in first").into_response();
     };
-    upgrade_socket(upgrade, state, Peer::Agent(agent.into()), false)
+    let limits = SocketLimits {
+        messages: None,
+        _permit: None,
+    };
+    upgrade_socket(upgrade, state, Peer::Agent(agent.into()), false, limits)
 }
 
 fn upgrade_socket(
@@ -98,12 +144,13 @@ fn upgrade_socket(
     state: AppState,
     peer: Peer,
     send_settings: bool,
+    limits: SocketLimits,
 ) -> Response {
     upgrade
         .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| serve_socket(socket, state, peer, send_settings))
+        .on_upgrade(move |socket| serve_socket(socket, state, peer, send_settings, limits))
 }
 
 fn topic_of(peer: &Peer) -> Topic {
@@ -113,7 +160,13 @@ fn topic_of(peer: &Peer) -> Topic {
     }
 }
 
-async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer, send_settings: bool) {
+async fn serve_socket(
+    socket: WebSocket,
+    state: AppState,
+    peer: Peer,
+    send_settings: bool,
+    mut limits: SocketLimits,
+) {
     let _gauge = SocketGauge::open(peer.kind());
     let mut events = state.fanout.hub().subscribe(topic_of(&peer));
     let mut shutdown = state.shutdown.clone();
@@ -137,7 +190,7 @@ async fn serve_socket(socket: WebSocket, state: AppState, peer: Peer, send_setti
                 // Boxed: an idle socket's task then does not carry the (much larger) state
                 // of posting a message, only a pointer to it while a frame is handled.
                 Some(Ok(WsMessage::Text(text))) => {
-                    Box::pin(handle_frame(&state, &peer, &text, &mut throttle)).await
+                    Box::pin(handle_frame(&state, &peer, &text, &mut throttle, &mut limits)).await
                 }
                 Some(Ok(WsMessage::Binary(_))) => vec![invalid_frame("frames must be JSON text")],
                 Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_))) => Vec::new(),
@@ -214,6 +267,7 @@ async fn handle_frame(
     peer: &Peer,
     text: &str,
     throttle: &mut Throttle,
+    limits: &mut SocketLimits,
 ) -> Vec<ServerFrame> {
     let frame = match serde_json::from_str::<ClientFrame>(text) {
         Ok(frame) => frame,
@@ -226,6 +280,19 @@ async fn handle_frame(
             body,
             attachments,
         } => {
+            if let Err(wait) = limits.allow_message(state, peer) {
+                // Refused before anything is stored: the client keeps it and sends it again.
+                return vec![ServerFrame::Rejected {
+                    client_id,
+                    reason: RejectReason::RateLimited {
+                        retry_after_ms: wait.retry_after.as_millis() as u64,
+                    },
+                    detail: format!(
+                        "You're sending messages too fast; try again in {} s.",
+                        wait.seconds()
+                    ),
+                }];
+            }
             let posted = chat::post_message(
                 state,
                 peer,

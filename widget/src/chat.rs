@@ -39,6 +39,8 @@ pub struct Pending {
     pub attachments: Vec<Attachment>,
     /// `Some(reason)` once refused; the shopper can retry or discard it.
     pub failed: Option<String>,
+    /// `Some(why)` while it waits to go out again by itself (sent too fast).
+    pub waiting: Option<String>,
 }
 
 /// The drawer's tabs.
@@ -227,6 +229,7 @@ impl Chat {
             body,
             attachments,
             failed: None,
+            waiting: None,
         };
         let frame = self.frame_for(&pending);
         self.pending.update(|queue| queue.push(pending));
@@ -428,6 +431,37 @@ impl Chat {
         }
     }
 
+    /// Sent too fast: the server stored nothing. It stays queued, saying so, and goes
+    /// out again (same client id) once the wait is over.
+    fn send_again_later(self, client_id: &str, retry_after_ms: u64) {
+        let seconds = retry_after_ms.div_ceil(1000).max(1).to_string();
+        let note = fill(self.t.too_fast, "seconds", &seconds);
+        self.pending.update(|queue| {
+            if let Some(pending) = queue.iter_mut().find(|p| p.client_id == client_id) {
+                pending.waiting = Some(note);
+            }
+        });
+        let client_id = client_id.to_owned();
+        set_timeout(
+            move || {
+                let mut frame = None;
+                self.pending.update(|queue| {
+                    let waiting = queue
+                        .iter_mut()
+                        .find(|p| p.client_id == client_id && p.waiting.is_some());
+                    if let Some(pending) = waiting {
+                        pending.waiting = None;
+                        frame = Some(self.frame_for(pending));
+                    }
+                });
+                if let Some(frame) = frame {
+                    socket::send(&frame);
+                }
+            },
+            std::time::Duration::from_millis(retry_after_ms.max(250)),
+        );
+    }
+
     pub fn discard(self, client_id: &str) {
         self.pending
             .update(|queue| queue.retain(|pending| pending.client_id != client_id));
@@ -487,6 +521,10 @@ impl Chat {
                 detail,
             } => {
                 let text = match reason {
+                    RejectReason::RateLimited { retry_after_ms } => {
+                        self.send_again_later(&client_id, retry_after_ms);
+                        return None;
+                    }
                     RejectReason::Closed => {
                         self.ended.set(true);
                         self.t.chat_ended

@@ -280,6 +280,11 @@ pub(crate) fn Thread(chat: Chat) -> impl IntoView {
         chat.pending.track();
         chat.open.track();
         chat.faq_picks.track();
+        // What opens below the thread (the Talk to a person button, the End chat
+        // question) shrinks it: the newest message must stay in view all the same.
+        chat.ai_answering.track();
+        chat.confirming_end.track();
+        chat.ended.track();
         let live = chat.live_chat.get();
         if let Some(scroller) = scroller.get() {
             scroller.set_scroll_top(if live {
@@ -312,7 +317,7 @@ pub(crate) fn Thread(chat: Chat) -> impl IntoView {
                 </For>
                 <For
                     each=move || chat.pending.get()
-                    key=|pending| (pending.client_id.clone(), pending.failed.clone())
+                    key=|pending| (pending.client_id.clone(), pending.failed.clone(), pending.waiting.clone())
                     let:pending
                 >
                     <PendingItem chat pending />
@@ -488,7 +493,7 @@ fn PendingItem(chat: Chat, pending: Pending) -> impl IntoView {
                         </Show>
                         <button type="button" class="link" on:click=move |_| chat.discard(&discard_id)>{chat.t.remove}</button>
                     }.into_any(),
-                    None => view! { <span>{chat.t.sending}</span> }.into_any(),
+                    None => view! { <span>{pending.waiting.unwrap_or_else(|| chat.t.sending.to_owned())}</span> }.into_any(),
                 }}
             </p>
         </li>

@@ -153,6 +153,9 @@ pub struct ViewCounts {
     pub snoozed: ScopeCounts,
     /// Open or snoozed tickets with shopper messages this agent has not read (the badge).
     pub unread: i64,
+    /// Chats the AI agent is answering (nobody's, and never unread: nobody need read them).
+    #[serde(default)]
+    pub ai: i64,
 }
 
 impl ViewCounts {
@@ -163,7 +166,11 @@ impl ViewCounts {
         let scopes = match ticket.status {
             TicketStatus::Open => &mut self.open,
             TicketStatus::Snoozed => &mut self.snoozed,
-            TicketStatus::Ai | TicketStatus::Closed => return,
+            TicketStatus::Ai => {
+                self.ai += sign;
+                return;
+            }
+            TicketStatus::Closed => return,
         };
         scopes.all += sign;
         match ticket.assignee_id.as_deref() {
@@ -180,7 +187,9 @@ impl ViewCounts {
         match status {
             TicketStatus::Open => Some(self.open.get(scope)),
             TicketStatus::Snoozed => Some(self.snoozed.get(scope)),
-            TicketStatus::Ai | TicketStatus::Closed => None,
+            // Nobody's: the AI agent answers them.
+            TicketStatus::Ai => Some(if scope == Scope::Mine { 0 } else { self.ai }),
+            TicketStatus::Closed => None,
         }
     }
 }
@@ -350,6 +359,7 @@ mod tests {
                 },
                 snoozed: ScopeCounts::default(),
                 unread: 0,
+                ai: 0,
             }
         );
         // Closed tickets count nowhere.

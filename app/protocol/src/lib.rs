@@ -294,6 +294,8 @@ pub enum RejectReason {
     ChatDisabled,
     /// The server could not store it; retry later.
     Unavailable,
+    /// Sent too fast: nothing was stored; send it again after `retry_after_ms`.
+    RateLimited { retry_after_ms: u64 },
 }
 
 /// Frames the server sends over a socket.

@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use protocol::profile::{format_money, OtherProfile, ProfileEvent, TicketProfile};
 
-use super::{icons::ChannelIcon, settings::LocalTime};
+use super::{
+    icons::ChannelIcon,
+    settings::{LocalDate, LocalTime},
+};
 use crate::{
     api::{decide_profiles, profile_events},
     inbox::Inbox,
@@ -59,7 +62,7 @@ pub fn ProfileSidebar(
                     <Fact label="Location" value=person.location.clone() />
                     <div>
                         <dt>"Customer since"</dt>
-                        <dd><LocalTime at=person.customer_since /></dd>
+                        <dd><LocalDate at=person.customer_since /></dd>
                     </div>
                     <div>
                         <dt>"Orders"</dt>

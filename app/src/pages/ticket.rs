@@ -442,7 +442,8 @@ fn MessageItem(message: Message, receipt: Signal<Option<&'static str>>) -> impl 
         AuthorKind::Shopper => ("msg incoming", None),
         AuthorKind::Agent => ("msg outgoing", None),
         AuthorKind::System => ("msg automated", Some("Automated")),
-        AuthorKind::Ai => ("msg automated ai", Some("AI · Automated")),
+        // Its author is "AI assistant": the tag need not say AI again.
+        AuthorKind::Ai => ("msg automated ai", Some("Automated")),
     };
     // An AI answer cites its source, and what the shopper said of it.
     let ai = message.ai.clone().map(|ai| {

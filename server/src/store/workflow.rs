@@ -209,7 +209,8 @@ impl Store {
         })
     }
 
-    /// The agent's counts per status and scope, and their unread tickets.
+    /// The agent's counts per status and scope, their unread tickets, and the chats the
+    /// AI agent is answering.
     pub async fn view_counts(&self, agent_id: &str) -> Result<ViewCounts, StoreError> {
         let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
             "SELECT c.status,
@@ -220,7 +221,7 @@ impl Store {
                     THEN 1 ELSE 0 END) AS BIGINT)
              FROM conversations c
              LEFT JOIN ticket_reads r ON r.conversation_id = c.id AND r.agent_id = $1
-             WHERE c.status IN ('open', 'snoozed')
+             WHERE c.status IN ('open', 'snoozed', 'ai')
              GROUP BY c.status",
         )
         .bind(agent_id)
@@ -235,7 +236,12 @@ impl Store {
             };
             match status.as_str() {
                 "open" => counts.open = scopes,
-                _ => counts.snoozed = scopes,
+                "snoozed" => counts.snoozed = scopes,
+                // Chats the AI agent answers stay quiet: counted, never unread.
+                _ => {
+                    counts.ai = all;
+                    continue;
+                }
             }
             counts.unread += unread;
         }

@@ -83,7 +83,10 @@ async fn a_known_question_gets_an_instant_cited_answer_and_waits_in_the_ai_view(
 
     // The team does not see it as work until it is handed off, only in the AI view.
     assert!(app.open_tickets(&owner).await.is_empty());
-    let ai_view = app.inbox(&owner, view("ai")).await.tickets;
+    let ai_page = app.inbox(&owner, view("ai")).await;
+    assert_eq!(ai_page.counts.ai, 1, "the AI agent tab counts its chats");
+    assert_eq!(ai_page.counts.unread, 0, "and they are nobody's to read");
+    let ai_view = ai_page.tickets;
     assert_eq!(ai_view.len(), 1);
     assert_eq!(ai_view[0].status, TicketStatus::Ai);
     assert_eq!(ai_view[0].waiting_since, None, "answered");

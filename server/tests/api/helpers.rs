@@ -80,6 +80,8 @@ pub async fn spawn_app_with(
         sms: None,
         ai_model: None,
         handoff_urls: Default::default(),
+        limits: Default::default(),
+        client_ip_header: None,
     };
     configure(&mut config);
     let app = Application::build(config).await.expect("app builds");

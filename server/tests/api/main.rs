@@ -15,6 +15,7 @@ mod chat;
 mod events;
 mod hub;
 mod isolation;
+mod limits;
 mod notifications;
 mod presence;
 mod profiles;

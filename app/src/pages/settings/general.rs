@@ -55,14 +55,20 @@ fn GeneralEditor(page: GeneralPage, can_edit: bool) -> impl IntoView {
         previous_valid_until: RwSignal::new(page.previous_secret_valid_until),
     };
     view! {
-        <GeneralForm settings=page.settings.clone() secret can_edit />
+        <GeneralForm settings=page.settings.clone() configured_origins=page.configured_origins.clone() secret can_edit />
         <IdentitySecretCard secret from_config=page.secret_from_config can_edit />
         <EmbedSnippet script_url=page.widget_script_url />
     }
 }
 
 #[component]
-fn GeneralForm(settings: GeneralSettings, secret: SecretState, can_edit: bool) -> impl IntoView {
+fn GeneralForm(
+    settings: GeneralSettings,
+    /// Allowed by the server's configuration, whatever the box says.
+    configured_origins: Vec<String>,
+    secret: SecretState,
+    can_edit: bool,
+) -> impl IntoView {
     let store_name = RwSignal::new(settings.store_name);
     let brand_color = RwSignal::new(settings.brand_color);
     let position = RwSignal::new(settings.launcher_position);
@@ -217,6 +223,7 @@ fn GeneralForm(settings: GeneralSettings, secret: SecretState, can_edit: bool) -
                     </textarea>
                     <p class="hint" id="allowed-origins-hint">
                         "One per line, like https://shop.example. Only these sites can embed the chat."
+                        {configured_origins_hint(&configured_origins)}
                     </p>
                     <FieldMessage id="allowed-origins-error" message=origins_error />
                 </div>
@@ -426,12 +433,24 @@ fn IdentitySecretCard(secret: SecretState, from_config: bool, can_edit: bool) ->
     }
 }
 
+/// The origins the server's own configuration allows, so an empty box does not read as
+/// "no storefront can embed the chat".
+fn configured_origins_hint(origins: &[String]) -> Option<String> {
+    (!origins.is_empty()).then(|| {
+        format!(
+            " Also allowed by the server's configuration (SHOPDESK_ALLOWED_ORIGINS, or the demo storefront): {}.",
+            origins.join(", ")
+        )
+    })
+}
+
 /// The tag a storefront's theme adds (Shopify Liquid, as the README documents it).
 #[component]
 fn EmbedSnippet(script_url: String) -> impl IntoView {
     let snippet = [
         "{%- if customer -%}",
-        "  {%- assign shopdesk_signature = customer.id | append: '' | hmac_sha256: settings.shopdesk_identity_secret -%}",
+        "  {%- capture shopdesk_identity -%}{{ customer.id }}|{{ customer.email }}|{{ customer.name }}{%- endcapture -%}",
+        "  {%- assign shopdesk_signature = shopdesk_identity | hmac_sha256: settings.shopdesk_identity_secret -%}",
         "{%- endif -%}",
         &format!("<script src=\"{script_url}\""),
         "  data-locale=\"{{ request.locale.iso_code }}\"",
@@ -449,9 +468,10 @@ fn EmbedSnippet(script_url: String) -> impl IntoView {
         <section class="card" aria-labelledby="embed-title">
             <h2 id="embed-title">"Embed snippet"</h2>
             <p>
-                "Your theme adds this tag before </body> (in Shopify: layout/theme.liquid). Keep the identity secret in a theme setting: Liquid runs on the store's servers, so shoppers never see it. The signature is the hex HMAC-SHA256 of the customer's id made with the identity secret."
+                "Your theme adds this tag before </body> (in Shopify: layout/theme.liquid). Keep the identity secret in a theme setting: Liquid runs on the store's servers, so shoppers never see it. The signature is the hex HMAC-SHA256, made with the identity secret, of the customer's id, email and name joined by |, so agents can trust all three."
             </p>
-            <pre class="snippet"><code>{snippet}</code></pre>
+            // Focusable: it scrolls sideways, and keyboard users must reach all of it.
+            <pre class="snippet" tabindex="0" aria-label="Embed snippet"><code>{snippet}</code></pre>
         </section>
     }
 }

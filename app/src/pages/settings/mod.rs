@@ -462,6 +462,45 @@ pub(crate) fn LocalTime(at: i64) -> impl IntoView {
     }
 }
 
+/// A calendar date ("3 Mar 2025") in the browser's zone, for dates where the time of
+/// day means nothing (a customer's first day); rendered like [`LocalTime`].
+#[component]
+pub(crate) fn LocalDate(at: i64) -> impl IntoView {
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
+    view! {
+        <time datetime=iso_date_utc(at)>
+            {move || if in_browser.get() { local_date(at) } else { format_date(&civil_utc(at)) }}
+        </time>
+    }
+}
+
+fn format_date(civil: &Civil) -> String {
+    format!(
+        "{} {} {}",
+        civil.day,
+        MONTHS[(civil.month as usize).saturating_sub(1) % 12],
+        civil.year
+    )
+}
+
+/// The date in the browser's zone (in UTC where there is no browser).
+fn local_date(at: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        format_date(&civil_local(at))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        format_date(&civil_utc(at))
+    }
+}
+
+fn iso_date_utc(at: i64) -> String {
+    let c = civil_utc(at);
+    format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
+}
+
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -585,5 +624,7 @@ mod tests {
         );
         assert_eq!(iso_utc(1_709_214_300_000), "2024-02-29T13:45Z");
         assert_eq!(utc_date_time(1_709_214_300_000), "Thu 29 Feb, 13:45 UTC");
+        assert_eq!(format_date(&civil_utc(1_709_214_300_000)), "29 Feb 2024");
+        assert_eq!(iso_date_utc(1_709_214_300_000), "2024-02-29");
     }
 }
