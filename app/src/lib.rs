@@ -93,6 +93,17 @@ fn page_title(text: String) -> String {
     title
 }
 
+/// The initial text of a `<textarea>`, given as its child. The textarea's value comes from
+/// `prop:value` once the page runs; the child is what the server-rendered page shows
+/// before that. tachys writes a textarea's children into the HTML unescaped (it treats
+/// the element like `<script>`), so a stored `</textarea><script>` would end the element
+/// and run: on the server the text is escaped here, in the browser it is a text node.
+pub(crate) fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    let text = escape_html(&text);
+    text
+}
+
 /// `text` safe inside HTML text and quoted attributes.
 #[cfg(feature = "ssr")]
 fn escape_html(text: &str) -> String {

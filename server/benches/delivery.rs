@@ -6,9 +6,19 @@
 //!   `delivery_p50_ms` / `delivery_p99_ms`;
 //! - **saturated**: shoppers send as fast as acks come back; gives `messages_per_s`.
 //!
+//! - **exchange**: one shopper and one agent take turns, each answering the other's
+//!   message as soon as it arrives (both sockets send, then receive: where Nagle's
+//!   algorithm meets delayed ACKs); gives `exchange_p50_ms` / `exchange_p99_ms`, one
+//!   shopper → agent → shopper turn.
+//!
 //! - **idle sockets**: a separate server process holds as many idle widget sockets as it
-//!   can, up to BENCH_IDLE_SOCKETS (default 50,000); gives `idle_sockets_held` and the
-//!   server's resident memory per socket, `idle_socket_bytes`.
+//!   can, up to BENCH_IDLE_SOCKETS (default 50,000), for 100 shoppers with many tabs each;
+//!   gives `idle_sockets_held` and the server's resident memory per socket,
+//!   `idle_socket_bytes_shared_shoppers`. Then, on a fresh process, BENCH_DISTINCT_SHOPPERS
+//!   (default 5,000) sockets of as many distinct shoppers: `idle_socket_bytes`; and after
+//!   those and BENCH_DEPARTURE_ROUNDS (default 3) more rounds of new shoppers have
+//!   connected and left, the memory kept per departed shopper,
+//!   `retained_bytes_per_departed_shopper`, and the hub topics left, `hub_topics_left`.
 //!
 //! - **inbox at scale**: 100k tickets and 1M messages (BENCH_INBOX_TICKETS,
 //!   BENCH_INBOX_MESSAGES_EACH) written in bulk, then the agent's inbox first page over
@@ -61,6 +71,11 @@ async fn main() {
         run_backend(Some(url), "_pg").await;
     }
     idle_sockets(knob("BENCH_IDLE_SOCKETS", 50_000)).await;
+    distinct_shoppers(
+        knob("BENCH_DISTINCT_SHOPPERS", 5_000),
+        knob("BENCH_DEPARTURE_ROUNDS", 3),
+    )
+    .await;
 }
 
 /// Resident memory of a process, from /proc (Linux).
@@ -83,38 +98,182 @@ fn resident_bytes(pid: u32) -> u64 {
         .map_or(0, |kib| kib * 1024)
 }
 
-/// Opens idle widget sockets against a separate `shopdesk` process until `wanted` are
-/// held or the machine refuses more; prints how many and the server's memory per socket.
-async fn idle_sockets(wanted: usize) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+const IDLE_SECRET: &str = "bench-identity-secret-0123456789";
 
-    const SECRET: &str = "bench-identity-secret-0123456789";
-    let dir = tempfile::tempdir().expect("temp dir");
-    // Thousands of sockets from loopback: the per-address limits would refuse them.
-    let node = node::start_node(
-        dir.path(),
-        SECRET,
+/// A bare WebSocket upgrade to `/ws/widget` (no client library: thousands of them must
+/// cost the bench little), from `socket`'s bound address. A server out of descriptors
+/// leaves connections unaccepted in its backlog: each handshake has a deadline.
+async fn open_widget_socket(
+    socket: tokio::net::TcpSocket,
+    port: u16,
+    token: &str,
+) -> Option<tokio::net::TcpStream> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let handshake = async {
+        let mut stream = socket.connect(([127, 0, 0, 1], port).into()).await.ok()?;
+        let request = format!(
+            "GET /ws/widget?token={token} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
+             Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+             Sec-WebSocket-Version: 13\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.ok()?;
+        let mut response = [0u8; 12];
+        stream.read_exact(&mut response).await.ok()?;
+        (&response[9..12] == b"101").then_some(stream)
+    };
+    tokio::time::timeout(Duration::from_secs(2), handshake)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// A `shopdesk` process for the memory figures: loopback clients by the thousand, so
+/// the per-address limits are off.
+async fn memory_node(dir: &std::path::Path) -> node::Node {
+    node::start_node(
+        dir,
+        IDLE_SECRET,
         &[
             ("RUST_LOG", "error"),
             ("SHOPDESK_LIMIT_SOCKETS_PER_ADDRESS", "off"),
             ("SHOPDESK_LIMIT_SESSIONS_PER_ADDRESS", "off"),
         ],
     )
-    .await;
-    // A hundred shoppers, each with many tabs open.
+    .await
+}
+
+/// Widget tokens for `count` shoppers named `{prefix}-{n}`, each with the settings
+/// version its socket names (as the widget does, so no settings are sent).
+async fn widget_tokens(node: &node::Node, prefix: &str, count: usize) -> Vec<String> {
+    use futures_util::stream;
     let http = reqwest::Client::new();
-    // Each socket names the settings it holds, as the widget does (so none is sent).
-    let mut tokens = Vec::new();
-    for shopper in 0..100 {
-        let session = node
-            .widget_session(&http, SECRET, &format!("idle-{shopper}"), "Idle")
-            .await;
-        tokens.push(format!(
-            "{}&settings_version={}",
-            session.token.expect("token"),
-            session.settings.version
-        ));
+    stream::iter(0..count)
+        .map(|shopper| {
+            let http = http.clone();
+            async move {
+                let session = node
+                    .widget_session(&http, IDLE_SECRET, &format!("{prefix}-{shopper}"), "Idle")
+                    .await;
+                format!(
+                    "{}&settings_version={}",
+                    session.token.expect("token"),
+                    session.settings.version
+                )
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await
+}
+
+/// One gauge from the node's `/metrics` (loopback may scrape), summed over its labels.
+async fn gauge(http: &reqwest::Client, port: u16, name: &str, label: &str) -> f64 {
+    let text = http
+        .get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics text");
+    text.lines()
+        .filter(|line| line.starts_with(name) && line.contains(label))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
+/// Waits until the node has let every widget socket go (closed sockets are noticed
+/// asynchronously) and no hub topic is left, or 30 s have passed; returns the topics left.
+async fn settle_departures(port: u16) -> f64 {
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let open = gauge(&http, port, "shopdesk_sockets_open", "widget").await;
+        let topics = gauge(&http, port, "shopdesk_hub_topics", "").await;
+        if (open == 0.0 && topics == 0.0) || Instant::now() > deadline {
+            return topics;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Opens one socket per token, from `source`; all or nothing.
+async fn connect_all(
+    port: u16,
+    source: std::net::Ipv4Addr,
+    tokens: &[String],
+) -> Vec<tokio::net::TcpStream> {
+    let mut held = Vec::with_capacity(tokens.len());
+    for token in tokens {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.bind((source, 0).into()).expect("bind");
+        held.push(
+            open_widget_socket(socket, port, token)
+                .await
+                .expect("the widget socket opens"),
+        );
+    }
+    held
+}
+
+/// Memory per idle socket when each is a different shopper (each shopper has its hub
+/// topic and its session's state), then what stays behind once shoppers have left.
+/// The allocator keeps freed pages for reuse, so what a departure leaves behind is
+/// measured over rounds after a first one: each round, new shoppers connect and leave;
+/// growth across those rounds is what departed shoppers still hold.
+async fn distinct_shoppers(shoppers: usize, rounds: usize) {
+    if shoppers == 0 {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let node = memory_node(dir.path()).await;
+    let port = node.port;
+    let pid = node.child.id().expect("pid");
+
+    // Every round's shoppers get their sessions first: the database (and SQLite's page
+    // cache, which grows with it up to its bound) then holds them all before any figure.
+    let mut rounds_tokens = Vec::with_capacity(rounds + 1);
+    for round in 0..=rounds {
+        rounds_tokens.push(widget_tokens(&node, &format!("distinct-{round}"), shoppers).await);
+    }
+    let tokens = rounds_tokens.remove(0);
+    settle_departures(port).await;
+    let baseline = resident_bytes(pid);
+    let held = connect_all(port, std::net::Ipv4Addr::new(127, 0, 10, 1), &tokens).await;
+    let connected = resident_bytes(pid);
+    println!(
+        "idle_socket_bytes {:.0} bytes",
+        connected.saturating_sub(baseline) as f64 / held.len() as f64
+    );
+    drop(held);
+    settle_departures(port).await;
+    let after_first = resident_bytes(pid);
+
+    let mut topics_left = 0.0;
+    for (round, tokens) in (1..=rounds).zip(rounds_tokens) {
+        let source = std::net::Ipv4Addr::new(127, 0, 10 + round as u8, 1);
+        drop(connect_all(port, source, &tokens).await);
+        topics_left = settle_departures(port).await;
+    }
+    if rounds > 0 {
+        let retained = resident_bytes(pid).saturating_sub(after_first) as f64;
+        println!(
+            "retained_bytes_per_departed_shopper {:.0} bytes",
+            retained / (rounds * shoppers) as f64
+        );
+        println!("hub_topics_left {topics_left} count");
+    }
+    let mut child = node.child;
+    let _ = child.kill().await;
+}
+
+/// Opens idle widget sockets against a separate `shopdesk` process until `wanted` are
+/// held or the machine refuses more; prints how many and the server's memory per socket.
+async fn idle_sockets(wanted: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let node = memory_node(dir.path()).await;
+    // A hundred shoppers, each with many tabs open.
+    let tokens = widget_tokens(&node, "idle", 100).await;
     let (mut child, port) = (node.child, node.port);
     let pid = child.id().expect("pid");
 
@@ -129,22 +288,8 @@ async fn idle_sockets(wanted: usize) {
         if socket.bind((source, 0).into()).is_err() {
             break;
         }
-        // A server out of descriptors leaves connections unaccepted in its backlog: give
-        // each handshake a deadline and stop at the first that misses it.
-        let handshake = async {
-            let mut stream = socket.connect(([127, 0, 0, 1], port).into()).await.ok()?;
-            let request = format!(
-                "GET /ws/widget?token={} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n\
-                 Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
-                 Sec-WebSocket-Version: 13\r\n\r\n",
-                tokens[index % tokens.len()]
-            );
-            stream.write_all(request.as_bytes()).await.ok()?;
-            let mut response = [0u8; 12];
-            stream.read_exact(&mut response).await.ok()?;
-            (&response[9..12] == b"101").then_some(stream)
-        };
-        let Ok(Some(stream)) = tokio::time::timeout(Duration::from_secs(2), handshake).await else {
+        let Some(stream) = open_widget_socket(socket, port, &tokens[index % tokens.len()]).await
+        else {
             break;
         };
         held.push(stream);
@@ -154,7 +299,7 @@ async fn idle_sockets(wanted: usize) {
     println!("idle_sockets_held {} count", held.len());
     if !held.is_empty() {
         println!(
-            "idle_socket_bytes {:.0} bytes",
+            "idle_socket_bytes_shared_shoppers {:.0} bytes",
             settled.saturating_sub(baseline) as f64 / held.len() as f64
         );
     }
@@ -205,6 +350,17 @@ async fn run_backend(database_url: Option<String>, suffix: &str) {
     println!("delivery_floor_ms{suffix} {floor:.2} ms");
     // The floor's own tail: how far one echo plus one commit stray on this machine.
     println!("delivery_floor_p99_ms{suffix} {floor_p99:.2} ms");
+
+    let mut exchanges = target.exchange_ms(knob("BENCH_EXCHANGES", 200)).await;
+    exchanges.sort_by(f64::total_cmp);
+    println!(
+        "exchange_p50_ms{suffix} {:.2} ms",
+        percentile(&exchanges, 0.50)
+    );
+    println!(
+        "exchange_p99_ms{suffix} {:.2} ms",
+        percentile(&exchanges, 0.99)
+    );
 
     let paced = target
         .drive(
@@ -357,6 +513,98 @@ impl Target {
         )
     }
 
+    /// The agent's socket, logged in.
+    async fn agent_socket(
+        &self,
+    ) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>
+    {
+        let mut request = format!("ws://127.0.0.1:{}/ws/agent", self.port)
+            .into_client_request()
+            .expect("request");
+        request.headers_mut().insert(
+            "Cookie",
+            HeaderValue::from_str(&format!("shopdesk_session={}", self.agent_token))
+                .expect("cookie"),
+        );
+        tokio_tungstenite::connect_async(request)
+            .await
+            .expect("agent connects")
+            .0
+    }
+
+    /// One shopper and the agent answer each other `turns` times, each as soon as the
+    /// other's message arrives; returns each turn's time (shopper sends → the agent's
+    /// answer reaches the shopper) in ms. Both sockets have just sent when the next
+    /// frame comes, the case delayed ACKs hold up without TCP_NODELAY.
+    async fn exchange_ms(&self, turns: usize) -> Vec<f64> {
+        let customer = self
+            .store
+            .upsert_customer("exchange", "Exchange Shopper", "")
+            .await
+            .expect("customer");
+        let token = self
+            .store
+            .start_widget_session(&customer.id)
+            .await
+            .expect("token");
+        let (mut shopper, _) = tokio_tungstenite::connect_async(format!(
+            "ws://127.0.0.1:{}/ws/widget?token={token}",
+            self.port
+        ))
+        .await
+        .expect("shopper connects");
+        let mut agent = self.agent_socket().await;
+        let send = |client_id: String, conversation_id: Option<String>| {
+            let frame = ClientFrame::Send {
+                conversation_id,
+                client_id,
+                body: "How long does shipping take?".into(),
+                attachments: Vec::new(),
+            };
+            Message::Text(serde_json::to_string(&frame).expect("json").into())
+        };
+        let mut turn_times = Vec::with_capacity(turns);
+        let mut conversation = None;
+        for turn in 0..turns {
+            let started = Instant::now();
+            shopper
+                .send(send(
+                    format!("exchange-shopper-{turn}"),
+                    conversation.clone(),
+                ))
+                .await
+                .expect("shopper sends");
+            // The agent answers the shopper's message the moment it arrives.
+            let asked = loop {
+                let Some(Ok(Message::Text(text))) = agent.next().await else {
+                    continue;
+                };
+                if let Ok(ServerFrame::Message { message }) = serde_json::from_str(&text) {
+                    if message.author_kind == protocol::AuthorKind::Shopper {
+                        break message.conversation_id;
+                    }
+                }
+            };
+            conversation = Some(asked.clone());
+            agent
+                .send(send(format!("exchange-agent-{turn}"), Some(asked)))
+                .await
+                .expect("agent sends");
+            loop {
+                let Some(Ok(Message::Text(text))) = shopper.next().await else {
+                    continue;
+                };
+                if let Ok(ServerFrame::Message { message }) = serde_json::from_str(&text) {
+                    if message.author_kind == protocol::AuthorKind::Agent {
+                        break;
+                    }
+                }
+            }
+            turn_times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        turn_times
+    }
+
     /// `shoppers` chats each send `each` messages, `pace` apart (or as fast as acks
     /// return); returns each message's shopper-send → agent-receipt time in ms.
     async fn drive(
@@ -370,17 +618,7 @@ impl Target {
         let port = self.port;
         // client id → when the shopper sent it.
         let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
-        let mut agent_request = format!("ws://127.0.0.1:{port}/ws/agent")
-            .into_client_request()
-            .expect("request");
-        agent_request.headers_mut().insert(
-            "Cookie",
-            HeaderValue::from_str(&format!("shopdesk_session={}", self.agent_token))
-                .expect("cookie"),
-        );
-        let (mut agent, _) = tokio_tungstenite::connect_async(agent_request)
-            .await
-            .expect("agent connects");
+        let mut agent = self.agent_socket().await;
         let receiver = {
             let sent_at = Arc::clone(&sent_at);
             tokio::spawn(async move {

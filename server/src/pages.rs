@@ -9,20 +9,24 @@
 //!   waited for data. When the browser leaves mid-stream (a reload, a quick click),
 //!   dropping the stream disposes the page's reactive owner while tasks of the same
 //!   render still run on other threads, and they then read disposed values and panic.
-//!   So the stream is read to its end here whether or not anyone still listens.
+//!   So each page renders in a task of its own and its stream is read to its end,
+//!   whether or not anyone still listens.
 
 use std::time::Duration;
 
 use axum::{
     body::Body,
     extract::Request,
-    http::{header, HeaderName, HeaderValue},
+    http::{header, HeaderName, HeaderValue, Method},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 use futures_util::StreamExt;
 use leptos::prelude::use_context;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
+
+/// How often the reader yields between chunks (see `render_to_end`).
+const SETTLING_YIELDS: usize = 8;
 
 /// How long a render whose reader left may still run before it is dropped anyway.
 const ORPHANED_RENDER_LIMIT: Duration = Duration::from_secs(60);
@@ -87,27 +91,48 @@ pub async fn helpdesk_headers(request: Request, next: Next) -> Response {
     response
 }
 
-/// Reads a streamed page to its end even when the browser stops listening.
+/// Renders a page to its end even when the browser stops listening: the render runs
+/// in a task of its own, so it is not cancelled with the request (a browser may leave
+/// before the first byte), and its stream is read to the end.
 pub async fn render_to_end(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    let is_page = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html"));
-    if !is_page {
-        return response;
+    let path = request.uri().path();
+    let is_page_request =
+        request.method() == Method::GET && !path.starts_with("/api/") && !path.starts_with("/ws/");
+    if !is_page_request {
+        return next.run(request).await;
     }
-    let (parts, body) = response.into_parts();
-    // A few chunks of room: the render runs ahead of a slow reader by that much.
-    let (sender, mut receiver) = mpsc::channel(8);
+    let (answer, answered) = oneshot::channel();
     tokio::spawn(async move {
+        let response = next.run(request).await;
+        let is_page = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("text/html"));
+        if !is_page {
+            let _ = answer.send(response);
+            return;
+        }
+        let (parts, body) = response.into_parts();
+        // A few chunks of room: the render runs ahead of a slow reader by that much.
+        let (sender, mut receiver) = mpsc::channel(8);
+        let streamed = Body::from_stream(futures_util::stream::poll_fn(move |context| {
+            receiver.poll_recv(context)
+        }));
+        let mut listening = answer.send(Response::from_parts(parts, streamed)).is_ok();
         let mut chunks = body.into_data_stream();
-        let mut listening = true;
         let drained = tokio::time::timeout(ORPHANED_RENDER_LIMIT, async {
             while let Some(chunk) = chunks.next().await {
                 if listening && sender.send(chunk).await.is_err() {
                     listening = false;
+                }
+                // Let the render's own tasks that this chunk woke (a Suspense re-checking
+                // its data) run before the stream is asked for more: after the last
+                // chunk, asking disposes the render, and a task still running on another
+                // thread then reads disposed values. Leptos 0.8 does not wait for them
+                // (leptos-rs/leptos#3595); this shrinks that window to nearly nothing.
+                for _ in 0..SETTLING_YIELDS {
+                    tokio::task::yield_now().await;
                 }
             }
         });
@@ -115,10 +140,11 @@ pub async fn render_to_end(request: Request, next: Next) -> Response {
             tracing::warn!("a page render outlived its reader by a minute and was dropped");
         }
     });
-    let body = Body::from_stream(futures_util::stream::poll_fn(move |context| {
-        receiver.poll_recv(context)
-    }));
-    Response::from_parts(parts, body)
+    match answered.await {
+        Ok(response) => response,
+        // The render task panicked before answering (and the panic is in the log).
+        Err(_) => axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -257,3 +257,60 @@ async fn nodes_that_lose_their_database_connections_resync_and_keep_delivering()
     ack(&mut shopper, "s2").await;
     message_with_body(&mut agent, "Great").await;
 }
+
+#[tokio::test]
+async fn a_message_whose_node_died_before_announcing_it_reaches_the_agent_when_resent() {
+    let database_url = scratch_database().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let node_b = start_cluster_node(&database_url, dir.path()).await;
+    let node_c = start_cluster_node(&database_url, dir.path()).await;
+    let http = reqwest::Client::new();
+    let mut agent = agent_socket(&http, &node_c).await;
+    let token = node_b
+        .widget_session(&http, SECRET, "9003", "Cleo")
+        .await
+        .token
+        .expect("token");
+    let mut shopper = shopper_socket(&node_b, &token).await;
+    send(&mut shopper, None, "s1", "Hello").await;
+    let first = ack(&mut shopper, "s1").await;
+    message_with_body(&mut agent, "Hello").await;
+
+    // Node A committed the shopper's next message and died before announcing it: the
+    // row is in the database, and no node has told anyone. (Written here exactly as
+    // node A's store would have; a SIGKILL cannot be aimed between the two steps.)
+    let store = server::store::Store::connect(&database_url)
+        .await
+        .expect("store");
+    let customer_id = store
+        .conversation_customer(&first.conversation_id)
+        .await
+        .expect("lookup")
+        .expect("owner");
+    let stored = store
+        .append_message(server::store::NewMessage {
+            sender: server::store::Sender::Shopper {
+                customer_id,
+                name: "Cleo".into(),
+                channel: protocol::Channel::Chat,
+            },
+            conversation_id: Some(first.conversation_id.clone()),
+            client_id: "s2".into(),
+            body: UNACKED.into(),
+            back_at: None,
+            attachments: Vec::new(),
+            ai_first: false,
+        })
+        .await
+        .expect("stored by node A");
+
+    // The widget never got its ack: it re-sends on node B, and hears it was stored.
+    send(&mut shopper, Some(&first.conversation_id), "s2", UNACKED).await;
+    let resent = ack(&mut shopper, "s2").await;
+    assert_eq!(resent, stored.message, "the original, not a copy");
+    // The agent, on a third node, sees it live: it is the last message, so no later
+    // seq gap would ever have brought it.
+    let seen = message_with_body(&mut agent, UNACKED).await;
+    assert_eq!(seen, stored.message);
+    drop((node_b, node_c));
+}

@@ -12,7 +12,7 @@ use leptos_router::{
     hooks::{use_location, use_query_map},
 };
 use protocol::{
-    inbox::{InboxView, Scope, SortOrder},
+    inbox::{InboxPage, InboxView, Scope, SortOrder},
     search::SearchHit,
     settings::WaitLevel,
     TicketStatus, TicketSummary,
@@ -92,7 +92,8 @@ pub fn InboxLayout() -> impl IntoView {
     });
 
     view! {
-        <Title text=move || match unread.get() {
+        // Page-long state only in a title (see the ticket's title in ticket.rs).
+        <Title text=move || match inbox.unread_count().max(0) {
             0 => "Inbox".to_owned(),
             count => format!("({count}) Inbox"),
         } />
@@ -147,16 +148,12 @@ pub fn InboxLayout() -> impl IntoView {
 /// list that shows it.
 #[component]
 fn ViewList(shown: InboxView) -> impl IntoView {
-    let inbox = expect_context::<Inbox>();
     let page = Resource::new(|| (), move |_| load_inbox(shown, None));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => {
-                        inbox.show_page(shown, page);
-                        view! { <TicketList /> }.into_any()
-                    }
+                    Ok(page) => view! { <TicketList shown page /> }.into_any(),
                     Err(error) => view! { <ErrorNote error /> }.into_any(),
                 }
             })}
@@ -369,8 +366,14 @@ fn ViewPicker(view: Memo<InboxView>) -> impl IntoView {
     }
 }
 
+/// One view's tickets. Rendering never writes the inbox state: the page it was given
+/// is shown as it is (on the server, and while hydrating), and once the list is on
+/// screen an effect hands the page to the inbox, whose live list it shows from then on.
+/// (Writes made while rendering re-ran renders that were already over: in the browser
+/// they reached rows whose values were gone, on the server a Suspense's re-check after
+/// its page had been sent.)
 #[component]
-fn TicketList() -> impl IntoView {
+fn TicketList(shown: InboxView, page: InboxPage) -> impl IntoView {
     let inbox = expect_context::<Inbox>();
     let location = use_location();
     let selected = Memo::new(move |_| {
@@ -380,6 +383,26 @@ fn TicketList() -> impl IntoView {
             .strip_prefix("/inbox/")
             .map(str::to_owned)
     });
+    let first = StoredValue::new(page);
+    let live = RwSignal::new(false);
+    Effect::new(move |_| {
+        inbox.show_page(shown, first.get_value());
+        live.set(true);
+    });
+    let tickets = move || {
+        if live.get() {
+            inbox.tickets.get()
+        } else {
+            first.with_value(|page| page.tickets.clone())
+        }
+    };
+    let has_next = move || {
+        if live.get() {
+            inbox.next.with(Option::is_some)
+        } else {
+            first.with_value(|page| page.next.is_some())
+        }
+    };
     let loading_more = RwSignal::new(false);
     let mounted = Mounted::new();
     let load_more = move |_| {
@@ -387,11 +410,10 @@ fn TicketList() -> impl IntoView {
             return;
         };
         loading_more.set(true);
-        let view = inbox.view.get_untracked();
-        mounted.spawn(load_inbox(view, Some(after)), move |page| {
+        mounted.spawn(load_inbox(shown, Some(after)), move |page| {
             // Not into a view the agent switched to meanwhile.
             match page {
-                Ok(page) if inbox.view.get_untracked() == view => inbox.append_page(page),
+                Ok(page) if inbox.view.get_untracked() == shown => inbox.append_page(page),
                 _ => {}
             }
             loading_more.set(false);
@@ -399,12 +421,12 @@ fn TicketList() -> impl IntoView {
     };
     view! {
         <Show
-            when=move || inbox.tickets.with(|tickets| !tickets.is_empty())
-            fallback=move || view! { <EmptyView /> }
+            when=move || !tickets().is_empty()
+            fallback=move || view! { <EmptyView shown /> }
         >
             <ul class="tickets" role="list">
                 <For
-                    each=move || inbox.tickets.get()
+                    each=tickets
                     key=|ticket| {
                         (
                             ticket.id.clone(),
@@ -422,11 +444,12 @@ fn TicketList() -> impl IntoView {
                             let id = ticket.id.clone();
                             move || selected.get().as_deref() == Some(id.as_str())
                         })
+                        shown
                         ticket
                     />
                 </For>
             </ul>
-            <Show when=move || inbox.next.with(Option::is_some)>
+            <Show when=has_next>
                 <button type="button" class="load-more" on:click=load_more disabled=loading_more>
                     {move || if loading_more.get() { "Loading…" } else { "Show more tickets" }}
                 </button>
@@ -436,34 +459,30 @@ fn TicketList() -> impl IntoView {
 }
 
 #[component]
-fn EmptyView() -> impl IntoView {
-    let inbox = expect_context::<Inbox>();
-    let text = move || {
-        let view = inbox.view.get();
-        match (view.status, view.scope) {
-            (TicketStatus::Open, Scope::Mine) => (
-                "Nothing assigned to you",
-                "Tickets you reply to, or that are assigned to you, show up here.",
-            ),
-            (TicketStatus::Open, Scope::Unassigned) => (
-                "Every open ticket has an owner",
-                "New chats appear here until someone replies or takes them.",
-            ),
-            (TicketStatus::Open, Scope::All) => (
-                "No open tickets",
-                "When a shopper writes in the chat, the ticket appears here right away.",
-            ),
-            (TicketStatus::Snoozed, _) => (
-                "No snoozed tickets",
-                "Snoozed tickets wait here until their time comes or the shopper writes.",
-            ),
-            (TicketStatus::Closed, _) => ("No closed tickets", "Closed tickets are kept here."),
-            (TicketStatus::Ai, _) => (
-                "The AI agent is not answering anyone",
-                "Chats the AI agent answers show here; they move to Open when it hands off, \
+fn EmptyView(shown: InboxView) -> impl IntoView {
+    let text = move || match (shown.status, shown.scope) {
+        (TicketStatus::Open, Scope::Mine) => (
+            "Nothing assigned to you",
+            "Tickets you reply to, or that are assigned to you, show up here.",
+        ),
+        (TicketStatus::Open, Scope::Unassigned) => (
+            "Every open ticket has an owner",
+            "New chats appear here until someone replies or takes them.",
+        ),
+        (TicketStatus::Open, Scope::All) => (
+            "No open tickets",
+            "When a shopper writes in the chat, the ticket appears here right away.",
+        ),
+        (TicketStatus::Snoozed, _) => (
+            "No snoozed tickets",
+            "Snoozed tickets wait here until their time comes or the shopper writes.",
+        ),
+        (TicketStatus::Closed, _) => ("No closed tickets", "Closed tickets are kept here."),
+        (TicketStatus::Ai, _) => (
+            "The AI agent is not answering anyone",
+            "Chats the AI agent answers show here; they move to Open when it hands off, \
                  or when you reply.",
-            ),
-        }
+        ),
     };
     view! {
         <div class="empty">
@@ -474,14 +493,13 @@ fn EmptyView() -> impl IntoView {
 }
 
 #[component]
-fn TicketRow(ticket: TicketSummary, selected: Signal<bool>) -> impl IntoView {
+fn TicketRow(ticket: TicketSummary, shown: InboxView, selected: Signal<bool>) -> impl IntoView {
     let inbox = expect_context::<Inbox>();
     let unread = ticket.is_unread();
     let at = ticket.last_activity_at;
     let assignee = ticket.assignee_name.clone();
-    let id = ticket.id.clone();
-    // Links keep the current view, so opening a ticket does not change the list.
-    let href = move || format!("/inbox/{id}?{}", inbox.view.get().to_query());
+    // Links keep the view, so opening a ticket does not change the list.
+    let href = format!("/inbox/{}?{}", ticket.id, shown.to_query());
     let waiting_since = (ticket.status == TicketStatus::Open)
         .then_some(ticket.waiting_since)
         .flatten();

@@ -55,7 +55,7 @@ pub fn ProfileSidebar(
         <aside class="profile" aria-labelledby="profile-title">
             <h2 id="profile-title" class="sr-only">"Shopper profile"</h2>
             <section class="profile-card">
-                <p class="profile-name">{person.name.clone()}</p>
+                <p class="profile-name user-text clamp" title=person.name.clone()>{person.name.clone()}</p>
                 <dl class="facts">
                     <Fact label="Email" value=Some(person.email.clone()).filter(|e| !e.is_empty()) />
                     <Fact label="Phone" value=person.phone.clone() />

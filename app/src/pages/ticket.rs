@@ -8,7 +8,7 @@ use protocol::{
     attachments::Attachment,
     inbox::TicketEvent,
     profile::{fill_macro, Macro, MacroContext, TicketProfile},
-    AuthorKind, ClientFrame, Message, TicketStatus, TicketSummary, TYPING_REPEAT_MS,
+    AuthorKind, ClientFrame, Message, TicketStatus, TicketSummary, TicketThread, TYPING_REPEAT_MS,
     VIEWING_REPEAT_MS,
 };
 
@@ -45,7 +45,6 @@ pub fn TicketPage() -> impl IntoView {
 /// One ticket: its thread and composer, and the shopper's profile beside it.
 #[component]
 fn TicketView(id: String) -> impl IntoView {
-    let inbox = expect_context::<Inbox>();
     let thread = Resource::new(|| (), {
         let id = id.clone();
         move |_| load_ticket(id.clone())
@@ -67,9 +66,7 @@ fn TicketView(id: String) -> impl IntoView {
                     let _ = team.await;
                     match thread.await {
                         Ok(thread) => {
-                            let id = thread.ticket.id.clone();
-                            inbox.seed_thread(thread.ticket, thread.messages, thread.events);
-                            view! { <Conversation id profile=profile.into() /> }.into_any()
+                            view! { <Conversation thread profile=profile.into() /> }.into_any()
                         }
                         Err(error) => view! { <ErrorNote error /> }.into_any(),
                     }
@@ -135,12 +132,26 @@ impl ThreadItem {
     }
 }
 
+/// The thread and its composer. Like the inbox's lists (see `TicketList`), rendering
+/// never writes the inbox: the thread as loaded is shown (on the server, and while
+/// hydrating) until an effect has handed it to the inbox, which keeps it live.
 #[component]
-fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl IntoView {
+fn Conversation(thread: TicketThread, profile: Signal<Option<TicketProfile>>) -> impl IntoView {
     let inbox = expect_context::<Inbox>();
+    let id = thread.ticket.id.clone();
+    let first = StoredValue::new(thread);
+    let live = RwSignal::new(false);
+    Effect::new(move |_| {
+        let thread = first.get_value();
+        inbox.seed_thread(thread.ticket, thread.messages, thread.events);
+        live.set(true);
+    });
     let ticket = {
         let id = id.clone();
         Memo::new(move |_| {
+            if !live.get() {
+                return first.with_value(|thread| Some(thread.ticket.clone()));
+            }
             inbox.opened.track();
             inbox.tickets.track();
             inbox.ticket(&id)
@@ -149,6 +160,9 @@ fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl Into
     let messages = {
         let id = id.clone();
         Memo::new(move |_| {
+            if !live.get() {
+                return first.with_value(|thread| thread.messages.clone());
+            }
             inbox
                 .threads
                 .with(|threads| threads.get(&id).cloned().unwrap_or_default())
@@ -162,16 +176,22 @@ fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl Into
                 .into_iter()
                 .map(ThreadItem::Message)
                 .collect();
-            inbox.events.with(|events| {
-                items.extend(
-                    events
-                        .get(&id)
-                        .into_iter()
-                        .flatten()
-                        .cloned()
-                        .map(ThreadItem::Event),
-                );
-            });
+            if live.get() {
+                inbox.events.with(|events| {
+                    items.extend(
+                        events
+                            .get(&id)
+                            .into_iter()
+                            .flatten()
+                            .cloned()
+                            .map(ThreadItem::Event),
+                    );
+                });
+            } else {
+                first.with_value(|thread| {
+                    items.extend(thread.events.iter().cloned().map(ThreadItem::Event));
+                });
+            }
             // Stable: a message and an event in the same millisecond keep message first.
             items.sort_by_key(ThreadItem::at);
             items
@@ -286,8 +306,21 @@ fn Conversation(id: String, profile: Signal<Option<TicketProfile>>) -> impl Into
     let last_shopper_seq =
         Signal::derive(move || ticket.with(|t| t.as_ref().map_or(0, |t| t.last_shopper_seq)));
 
+    // The tab's title reads only the page-long inbox, not this view's memos: leptos_meta
+    // keeps a title's text until the view is dropped, which is after this view's reactive
+    // values are disposed, and reads it again when the next page sets its title.
+    let title = {
+        let id = id.clone();
+        let loaded_name = first.with_value(|thread| thread.ticket.customer_name.clone());
+        move || {
+            inbox
+                .ticket(&id)
+                .map_or_else(|| loaded_name.clone(), |ticket| ticket.customer_name)
+        }
+    };
+
     view! {
-        <Title text=name />
+        <Title text=title />
         <article class="conversation" aria-labelledby="conversation-title">
             {move || ticket.get().map(|ticket| view! { <ConversationHead ticket /> })}
             <AlsoHere id=id.clone() />
@@ -346,10 +379,14 @@ fn ConversationHead(ticket: TicketSummary) -> impl IntoView {
             <ChannelIcon channel=ticket.channel />
             <div class="who">
                 <h2 id="conversation-title">
-                    {ticket.customer_name.clone()}
+                    <span class="user-text clamp" title=ticket.customer_name.clone()>
+                        {ticket.customer_name.clone()}
+                    </span>
                     {(!ticket.customer_verified).then(|| view! { <UnverifiedBadge /> })}
                 </h2>
-                <span class="muted">{ticket.customer_email.clone()}</span>
+                <span class="muted user-text one-line" title=ticket.customer_email.clone()>
+                    {ticket.customer_email.clone()}
+                </span>
             </div>
             <span class=format!("status {}", ticket.status.as_str())>{status_label(ticket.status)}</span>
             {snoozed_until.map(|at| view! {

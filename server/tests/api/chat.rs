@@ -265,6 +265,23 @@ async fn invalid_messages_are_refused_and_nothing_is_stored() {
 }
 
 #[tokio::test]
+async fn the_longest_message_in_the_widest_characters_arrives_whole() {
+    // 5,000 four-byte characters: a 20 KB frame, far past the socket's 1 KiB read buffer.
+    let (app, _database) = spawn_app().await;
+    let mut shopper = app.connected_shopper("7002", "Ana").await;
+    let body = "🙂".repeat(protocol::MAX_BODY_CHARS);
+    shopper.send_text(None, "widest", &body).await;
+    let stored = shopper.ack("widest").await;
+    assert_eq!(stored.body, body);
+    // The socket goes on reading small frames after the big one.
+    shopper
+        .send_text(Some(&stored.conversation_id), "after", "and a short one")
+        .await;
+    assert_eq!(shopper.ack("after").await.body, "and a short one");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn opening_a_ticket_marks_it_read_until_the_shopper_writes_again() {
     let (app, _database) = spawn_app().await;
     let cookie = app.owner_cookie().await;

@@ -17,7 +17,7 @@ use axum::{
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 use hmac::{Hmac, Mac};
-use protocol::{Channel, RejectReason, ServerFrame, TicketThread};
+use protocol::{Channel, ClientFrame, RejectReason, ServerFrame, TicketThread};
 use server::{
     config::{Secret, SmsConfig},
     sms::{INBOUND_PATH, STATUS_PATH},
@@ -330,6 +330,58 @@ async fn a_text_becomes_a_live_sms_ticket_and_the_reply_goes_out_by_sms() {
             .expect("q")
             .as_deref(),
         Some("delivered")
+    );
+
+    // None of the SMS thread reached Ana's widget: the first frames it got since are
+    // those of its own web chat.
+    widget.send_text(None, "a2", "Still on the web").await;
+    let frames = widget
+        .frames_until(|f| matches!(f, ServerFrame::Ack { client_id, .. } if client_id == "a2"))
+        .await;
+    let leaked: Vec<&ServerFrame> = frames
+        .iter()
+        .filter(|frame| format!("{frame:?}").contains(&sms_ticket))
+        .collect();
+    assert!(
+        leaked.is_empty(),
+        "SMS frames reached the widget: {leaked:?}"
+    );
+    // And the widget cannot write, read or end it by naming it.
+    widget
+        .send_text(Some(&sms_ticket), "a3", "Sent to your SMS ticket?")
+        .await;
+    assert!(matches!(
+        widget
+            .next_matching(|f| matches!(f, ServerFrame::Rejected { .. }))
+            .await,
+        ServerFrame::Rejected {
+            reason: RejectReason::NotFound,
+            ..
+        }
+    ));
+    for frame in [
+        ClientFrame::Resume {
+            conversation_id: sms_ticket.clone(),
+            after_seq: 0,
+        },
+        ClientFrame::EndChat {
+            conversation_id: sms_ticket.clone(),
+        },
+    ] {
+        widget.send(&frame).await;
+        assert!(matches!(
+            widget
+                .next_matching(|f| matches!(f, ServerFrame::ResumeRefused { .. }))
+                .await,
+            ServerFrame::ResumeRefused { conversation_id } if conversation_id == sms_ticket
+        ));
+    }
+    let still = thread(&app, &cookie, &sms_ticket).await;
+    assert_eq!(still.messages.len(), 2, "nothing was added by the widget");
+    assert_eq!(still.ticket.status, protocol::TicketStatus::Open);
+    assert!(
+        sent.try_recv().is_err(),
+        "nothing the widget sent went out by SMS"
     );
     app.stop().await;
 }

@@ -475,7 +475,7 @@ fn FaqForm(
                     aria-invalid=invalid(answer_error)
                     aria-describedby=describe(answer_error_id.clone(), answer_error)
                 >
-                    {answer.get_untracked()}
+                    {crate::textarea_text(answer.get_untracked())}
                 </textarea>
                 <FieldMessage id=answer_error_id message=answer_error />
             </div>

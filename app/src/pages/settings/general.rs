@@ -219,7 +219,7 @@ fn GeneralForm(
                         aria-invalid=invalid(origins_error)
                         aria-describedby=described_by(Some("allowed-origins-hint"), "allowed-origins-error", origins_error)
                     >
-                        {origins.get_untracked()}
+                        {crate::textarea_text(origins.get_untracked())}
                     </textarea>
                     <p class="hint" id="allowed-origins-hint">
                         "One per line, like https://shop.example. Only these sites can embed the chat."

@@ -359,7 +359,7 @@ fn HoursForm(page: HoursPage, can_edit: bool) -> impl IntoView {
                         }
                     }
                 >
-                    {draft.away.get_untracked()}
+                    {crate::textarea_text(draft.away.get_untracked())}
                 </textarea>
                 <FieldMessage id="away-message-error" message=away_error />
             </section>

@@ -127,7 +127,7 @@ fn WebChatForm(settings: WebChatSettings, can_edit: bool) -> impl IntoView {
                         welcome_error,
                     )
                 >
-                    {welcome.get_untracked()}
+                    {crate::textarea_text(welcome.get_untracked())}
                 </textarea>
                 <p class="counter" id="welcome-message-count" class:over=move || { count() > MAX_WELCOME_CHARS }>
                     {move || format!("{} / {MAX_WELCOME_CHARS} characters", count())}
