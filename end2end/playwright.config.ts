@@ -27,7 +27,7 @@ export const exploreUrl = `http://127.0.0.1:${explorePort}`;
 export const exploreDemoUrl = `http://127.0.0.1:${exploreDemoPort}`;
 /** The explore server's identity secret, so the tests can sign shoppers of their own. */
 export const identitySecret = "e2e-identity-secret-0123456789";
-const exploreSpecs = /(exploratory|hostile)\.spec\.ts$/;
+const exploreSpecs = /(exploratory|hostile|navigation)\.spec\.ts$/;
 /** Where the explore server's log (panics included) is written: named by its port, since
  * this file is read again in each worker process. */
 export const exploreLog = join(tmpdir(), `shopdesk-e2e-explore-${explorePort}.log`);

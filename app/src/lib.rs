@@ -31,6 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="data:," />
+                <meta name="shopdesk-rendered-url" content=rendered_url() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -138,5 +139,82 @@ mod tests {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    if !rendered_here() {
+        return;
+    }
+    // Set before the router sets its own (the first hook set is the one used).
+    _ = leptos::server_fn::redirect::set_redirect_hook(replace_page);
     leptos::mount::hydrate_body(App);
+}
+
+/// The address this page was rendered for (path and query), written into its head.
+fn rendered_url() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.uri.path_and_query().map(|path| path.to_string()))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    String::new()
+}
+
+/// Whether the page is still at the address it was rendered for. Back or Forward pressed
+/// while the bundle loads moves the address (within the page) before it hydrates: the
+/// router would then hydrate another route's markup and panic. Such a page is loaded
+/// again at its new address instead, once (a second time it hydrates as it is).
+#[cfg(feature = "hydrate")]
+fn rendered_here() -> bool {
+    const RELOADED_FOR: &str = "shopdesk-reloaded-for";
+    let Some(window) = web_sys::window() else {
+        return true;
+    };
+    let location = window.location();
+    let here = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let rendered = window
+        .document()
+        .and_then(|document| {
+            document
+                .query_selector(r#"meta[name="shopdesk-rendered-url"]"#)
+                .ok()
+                .flatten()
+        })
+        .and_then(|meta| meta.get_attribute("content"))
+        .filter(|rendered| !rendered.is_empty());
+    let storage = window.session_storage().ok().flatten();
+    let Some(rendered) = rendered else {
+        return true;
+    };
+    let href = location.href().unwrap_or_default();
+    let reloaded_already = storage
+        .as_ref()
+        .and_then(|storage| storage.get_item(RELOADED_FOR).ok().flatten())
+        .is_some_and(|reloaded| reloaded == href);
+    if rendered == here || reloaded_already {
+        if let Some(storage) = &storage {
+            let _ = storage.remove_item(RELOADED_FOR);
+        }
+        return true;
+    }
+    if let Some(storage) = &storage {
+        let _ = storage.set_item(RELOADED_FOR, &href);
+    }
+    location.reload().is_err()
+}
+
+/// Where a server function redirects (after logging in, the first-run setup, accepting
+/// an invite, logging out), the page is replaced, history entry and all: Back must not
+/// bring a signed-in agent to a log-in form rendered in the browser, and what the page
+/// held in memory (the inbox, its socket) goes with the session that loaded it.
+#[cfg(feature = "hydrate")]
+fn replace_page(location: &str) {
+    if let Some(window) = web_sys::window() {
+        if let Err(error) = window.location().replace(location) {
+            leptos::logging::error!("could not go to {location}: {error:?}");
+        }
+    }
 }

@@ -33,6 +33,16 @@ test("a shopper and an agent chat live in both directions", async ({ browser }) 
   await expect(drawer).toBeVisible();
   await expect(drawer.getByText("What do you need help with today?")).toBeVisible();
 
+  // From now on, an unread row beside a header that says "All read" is a count gone stale
+  // (it was, for about 0.4 s after each new message): record every moment it is so.
+  await agent.evaluate(() => {
+    const stale: string[] = [];
+    (window as any).__staleCounts = stale;
+    new MutationObserver(() => {
+      const header = document.querySelector(".inbox-head .count, #inbox-title + .count")?.textContent;
+      if (document.querySelector(".ticket-row.unread") && header === "All read") stale.push(header);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
   await drawer.getByLabel("Message").fill("Hi! Where is my order #1001?");
   await drawer.getByLabel("Message").press("Enter");
   const shopperThread = drawer.getByRole("log", { name: "Conversation" });
@@ -53,6 +63,10 @@ test("a shopper and an agent chat live in both directions", async ({ browser }) 
   const agentThread = agent.getByRole("log", { name: "Conversation with Ana Souza" });
   await expect(agentThread).toContainText("Hi! Where is my order #1001?");
   await expect(row).not.toHaveClass(/unread/);
+  // Read: the rail's badge and the tab's title count it at once, without a reload.
+  await expect(agent.getByLabel(/unread tickets/)).toHaveCount(0);
+  await expect(agent).toHaveTitle(/^Ana Souza · Shopdesk$/);
+  expect(await agent.evaluate(() => (window as any).__staleCounts), "an unread row under \"All read\"").toEqual([]);
 
   const reply = agent.getByLabel("Reply to Ana Souza");
   await reply.fill("It ships today! Tracking number coming up.");

@@ -6,7 +6,7 @@
 // with the seed to replay it (SHOPDESK_E2E_SEED=<seed>).
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { exploreDemoUrl, exploreLog } from "../playwright.config";
+import { exploreDemoUrl, exploreLog, exploreUrl } from "../playwright.config";
 import { logInExplorer, seedStore, storefrontPage } from "./seed";
 
 /** A small seeded generator (mulberry32): the same seed, the same walk. */
@@ -28,7 +28,7 @@ function watch(page: Page, problems: string[], who: string) {
     const text = message.text();
     // The browser's own note on a refused socket while the server restarts is not ours.
     if (message.type() === "error" || /panicked|disposed|RuntimeError|unreachable/.test(text)) {
-      problems.push(`${who} console ${message.type()}: ${text.slice(0, 800)}`);
+      problems.push(`${who} console ${message.type()}: ${text.slice(0, 4000)} (${message.location().url})`);
     }
   });
 }
@@ -49,6 +49,10 @@ test("an agent and a shopper wander everywhere, in a random order, and nothing b
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const agent = await agentContext.newPage();
   watch(agent, problems, "agent");
+  // SHOPDESK_E2E_TRACE=1 prints each step, page load and console error as it happens.
+  const trace = process.env.SHOPDESK_E2E_TRACE ? (line: string) => console.log(line) : () => {};
+  agent.on("framenavigated", (frame) => frame === agent.mainFrame() && trace(`loaded ${frame.url()}`));
+  agent.on("console", (message) => message.type() === "error" && trace(`console error ${message.text().slice(0, 200)}`));
   await logInExplorer(agent);
   const storefront = await storefrontPage(await agentContext.newPage());
   await seedStore(agent, storefront);
@@ -67,6 +71,11 @@ test("an agent and a shopper wander everywhere, in a random order, and nothing b
     if (!agent.url().includes("/inbox")) await agent.goto("/inbox");
     const box = agent.getByLabel("Search tickets");
     if (await box.inputValue()) await box.fill("");
+  };
+  // Back from the first page leaves the helpdesk (the login or seeding pages, or a blank
+  // tab): the agent comes back in, as a person would, instead of ending the walk there.
+  const intoTheHelpdesk = async () => {
+    if (!/\/(inbox|settings)/.test(new URL(agent.url(), exploreUrl).pathname)) await agent.goto("/inbox");
   };
   const actions: Record<string, () => Promise<void>> = {
     "status tab": async () => {
@@ -148,9 +157,11 @@ test("an agent and a shopper wander everywhere, in a random order, and nothing b
     },
     "back": async () => {
       await agent.goBack().catch(() => {});
+      await intoTheHelpdesk();
     },
     "forward": async () => {
       await agent.goForward().catch(() => {});
+      await intoTheHelpdesk();
     },
     "reload": async () => {
       await agent.reload();
@@ -175,6 +186,7 @@ test("an agent and a shopper wander everywhere, in a random order, and nothing b
       await actions[name]();
       await settled();
       steps.push(`${name} (${Date.now() - started} ms)`);
+      trace(`step ${step} ${name} → ${agent.url()}`);
     } catch (error) {
       steps.push(`${name} (failed after ${Date.now() - started} ms)`);
       throw new Error(`seed ${seed}, step ${step} (${steps.slice(-6).join(" → ")}): ${error}`);

@@ -128,6 +128,11 @@ export async function logInExplorer(agent: Page) {
     await agent.getByRole("button", { name: "Log in" }).click();
   }
   await expect(agent).toHaveURL(/\/inbox$/);
+  // The form's page was replaced: Back does not show a signed-in agent the form again.
+  await agent.goBack();
+  await expect(agent.getByRole("button", { name: /^(Log in|Create account)$/ })).toHaveCount(0);
+  await agent.goto(`${exploreUrl}/inbox`);
+  await expect(agent).toHaveURL(/\/inbox$/);
 }
 
 /** Fills the store: web chats (some snoozed, some closed, one the AI agent answers),

@@ -339,7 +339,7 @@ async fn storefront_page(
 async fn login_page() -> Html<&'static str> {
     Html(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Log in · Demo Store</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"></head>
 <body style="font-family: Georgia, serif; max-width: 32rem; margin: 4rem auto; padding: 0 1rem">
 <h1>Customer login</h1><p>This demo store has no real accounts. Pick a demo customer:</p>
 <p><a href="/?as=ana">Log in as Ana Souza</a> · <a href="/?as=ben">Log in as Ben Carter</a></p>
@@ -354,6 +354,7 @@ const PAGE: &str = r#"<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Demo Store · Handmade ceramics</title>
 <style>
   * { box-sizing: border-box; }

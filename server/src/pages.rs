@@ -4,7 +4,8 @@
 //! - **Headers.** A page's Content-Security-Policy allows only scripts carrying the
 //!   nonce Leptos puts on the scripts it writes (and what they load), so text that
 //!   slipped into the HTML could not run; no site may frame the helpdesk; links to
-//!   shoppers' URLs do not leak ticket addresses in `Referer`.
+//!   shoppers' URLs do not leak ticket addresses in `Referer`; pages are never stored
+//!   by the browser (no Back into a signed-out session or a spent log-in form).
 //! - **Rendered to the end.** A page streams: its shell first, then each part that
 //!   waited for data. When the browser leaves mid-stream (a reload, a quick click),
 //!   dropping the stream disposes the page's reactive owner while tasks of the same
@@ -88,6 +89,16 @@ pub async fn helpdesk_headers(request: Request, next: Next) -> Response {
         HeaderName::from_static("cross-origin-opener-policy"),
         HeaderValue::from_static("same-origin"),
     );
+    // A page holds a workspace's tickets, or a form whose moment has passed: never kept
+    // by the browser or a proxy, so Back after logging out fetches it (and is sent to
+    // log in), and Back from the inbox to the log-in form finds the agent signed in.
+    let is_page = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if is_page && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 

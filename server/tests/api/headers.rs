@@ -1,5 +1,6 @@
 //! Security headers: every helpdesk page allows only the scripts it wrote itself (by
-//! their nonce), cannot be framed, and keeps its addresses out of `Referer`.
+//! their nonce), cannot be framed, keeps its addresses out of `Referer`, and is never
+//! stored by the browser.
 
 use crate::helpers::spawn_app;
 
@@ -55,6 +56,7 @@ async fn helpdesk_pages_allow_only_their_own_scripts_and_refuse_framing() {
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
         assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
         assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["cache-control"], "no-store", "{path}: never kept");
     }
     app.stop().await;
 }

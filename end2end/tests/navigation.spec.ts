@@ -1,0 +1,43 @@
+// Moving before the page is live: Back or Forward pressed while the helpdesk's bundle
+// still loads changes the address within the page (Chrome keeps the entries of the
+// previous page's client-side navigations with it after a load of the same address),
+// so the router would hydrate one route's markup as another's. The page loads again
+// at its new address instead: no panic, and it works.
+import { expect, test } from "@playwright/test";
+import { logInExplorer } from "./seed";
+
+test("an address that moved while the page loaded is loaded again, not hydrated wrong", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const agent = await context.newPage();
+  const problems: string[] = [];
+  agent.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  agent.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text().slice(0, 300)}`);
+  });
+  await logInExplorer(agent);
+
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await agent.route("**/pkg/helpdesk.wasm", async (route) => {
+    await released;
+    await route.continue();
+  });
+  await agent.goto("/settings/web-chat");
+  await expect(agent.getByRole("heading", { name: "Web Chat" })).toBeVisible();
+  // Server-rendered, not live yet: the address moves as Back would move it.
+  await agent.evaluate(() => history.pushState(null, "", "/inbox?status=closed"));
+  const reloaded = agent.waitForEvent("load");
+  release();
+  await reloaded;
+
+  await expect(agent).toHaveURL(/\/inbox\?status=closed$/);
+  await expect(agent.getByRole("navigation", { name: "Ticket status" }).getByRole("link", { name: /^Closed/ })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+  // Live: the shortcut help opens from the keyboard.
+  await agent.locator("body").press("?");
+  await expect(agent.getByRole("dialog", { name: /Keyboard shortcuts/ })).toBeVisible();
+  expect(problems).toEqual([]);
+  await context.close();
+});
