@@ -4,7 +4,7 @@
 // so the router would hydrate one route's markup as another's. The page loads again
 // at its new address instead: no panic, and it works.
 import { expect, test } from "@playwright/test";
-import { logInExplorer } from "./seed";
+import { logInExplorer, seedStore, storefrontPage } from "./seed";
 
 test("an address that moved while the page loaded is loaded again, not hydrated wrong", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -38,6 +38,35 @@ test("an address that moved while the page loaded is loaded again, not hydrated 
   // Live: the shortcut help opens from the keyboard.
   await agent.locator("body").press("?");
   await expect(agent.getByRole("dialog", { name: /Keyboard shortcuts/ })).toBeVisible();
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
+test("on a phone the list or the open ticket takes the screen, and nothing is wider than it", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+  const agent = await context.newPage();
+  const problems: string[] = [];
+  agent.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  await logInExplorer(agent);
+  await seedStore(agent, await storefrontPage(await context.newPage()));
+  const overflow = () => agent.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+  await agent.goto("/inbox?status=open&scope=all&sort=activity");
+  const rows = agent.locator(".list-pane .ticket-row");
+  await expect(rows.first()).toBeVisible();
+  // Long, hostile names and previews are cut, not pushing the page sideways.
+  expect(await overflow(), "the inbox is wider than the screen").toBeLessThanOrEqual(0);
+  await expect(agent.getByText("Pick a ticket")).toBeHidden();
+
+  await rows.last().click();
+  await expect(agent.getByRole("log")).toBeVisible();
+  await expect(agent.locator(".list-pane")).toBeHidden();
+  await expect(agent.locator("#reply")).toBeInViewport();
+  expect(await overflow(), "the ticket is wider than the screen").toBeLessThanOrEqual(0);
+
+  await agent.getByRole("link", { name: "Back to the ticket list" }).click();
+  await expect(agent).toHaveURL(/\/inbox\?status=open&scope=all&sort=activity$/);
+  await expect(rows.first()).toBeVisible();
   expect(problems).toEqual([]);
   await context.close();
 });

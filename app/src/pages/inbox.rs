@@ -32,7 +32,7 @@ use crate::{
 };
 
 /// The view named by the URL query; anything missing or unknown takes the default.
-fn view_from_query(
+pub(super) fn view_from_query(
     status: Option<String>,
     scope: Option<String>,
     sort: Option<String>,

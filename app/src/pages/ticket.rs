@@ -3,7 +3,7 @@
 
 use leptos::{ev::KeyboardEvent, html, prelude::*, task::spawn_local};
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use protocol::{
     attachments::Attachment,
     inbox::TicketEvent,
@@ -14,7 +14,7 @@ use protocol::{
 
 use super::{
     icons::ChannelIcon,
-    inbox::{initials, WaitingBadge},
+    inbox::{initials, view_from_query, WaitingBadge},
     macros::MacroPicker,
     profile::ProfileSidebar,
     settings::LocalTime,
@@ -374,8 +374,19 @@ fn ConversationHead(ticket: TicketSummary) -> impl IntoView {
     let snoozed_until = (ticket.status == TicketStatus::Snoozed)
         .then_some(ticket.snoozed_until)
         .flatten();
+    // On a narrow screen the ticket replaces the list: this leads back to the same view.
+    let query = use_query_map();
+    let back = move || {
+        query.with(|query| {
+            let view = view_from_query(query.get("status"), query.get("scope"), query.get("sort"));
+            format!("/inbox?{}", view.to_query())
+        })
+    };
     view! {
         <header class="conversation-head">
+            <a class="back-to-list" href=back aria-label="Back to the ticket list">
+                <span aria-hidden="true">"←"</span>
+            </a>
             <ChannelIcon channel=ticket.channel />
             <div class="who">
                 <h2 id="conversation-title">
