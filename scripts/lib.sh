@@ -102,6 +102,15 @@ build_frontends() {
   cargo build -p app --lib --target wasm32-unknown-unknown --profile wasm-release --features hydrate
   echo "helpdesk WASM built in $(($(now) - started)) s"
 
+  # Packaging (wasm-bindgen, wasm-opt -Oz, gzip) takes about a minute: skipped when what
+  # goes in is what went in last time (the site's stamp names it).
+  local stamp
+  stamp="$(cat "$WASM_OUT/app.wasm" "$WASM_OUT/widget.wasm" "$ROOT/style/helpdesk.css" \
+    "$ROOT/widget/loader/widget.js" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)"
+  if [ -f "$SITE/.inputs" ] && [ "$(cat "$SITE/.inputs")" = "$stamp" ]; then
+    step "Front-ends in target/site are current (packaging skipped)"
+    return
+  fi
   step "Packaging front-ends into target/site"
   rm -rf "$SITE"
   mkdir -p "$SITE/pkg" "$SITE/widget/pkg"
@@ -121,6 +130,7 @@ build_frontends() {
     terser --compress passes=2 --mangle --comments false -o "$SITE/widget/widget.js"
   # Compressed once here, served as they are (the server never gzips them per request).
   find "$SITE" -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' \) -exec gzip -9kf {} +
+  echo "$stamp" >"$SITE/.inputs"
 }
 
 build_server() {

@@ -27,6 +27,8 @@ mod knowledge;
 mod links;
 mod macros;
 mod profiles;
+#[cfg(test)]
+mod schema_parity;
 mod search;
 mod shop;
 mod shopify;
