@@ -4,9 +4,9 @@
     scripts/module_cycles.py SRC... [--known scripts/known_module_cycles.txt]
 
 A module depends on another when its file names a path into it (`use crate::hub::Hub`,
-`crate::store::Store::open(..)`, `super::limits::Rate`). A parent and its own
-submodules may refer to each other (that is how a module is split into files); any
-other loop is a cycle. Prints each cycle (a strongly connected group of modules) and
+`crate::store::Store::open(..)`, `super::limits::Rate`), seen from their nearest common
+parent (`a::x` using `b::y` is `a` using `b`). A parent and its own submodules may refer
+to each other (that is how a module is split into files); any other loop is a cycle. Prints each cycle (a strongly connected group of modules) and
 exits 1 when one is not in the known list, so no new cycle lands while the known ones
 are taken apart. A known cycle that is gone is reported too, so the list only shrinks.
 """
@@ -64,8 +64,16 @@ def edges(root: Path) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
                 targets.append(base + tuple(item.split("::")))
         for target in targets:
             module = longest_module(target, modules)
-            if module is not None and module != here and not related(module, here):
-                graph[here].add(module)
+            if module is None or related(module, here):
+                continue
+            # Seen from their nearest common parent: `a::x` using `b::y` is `a` using `b`,
+            # so a loop through a submodule is still the parent's loop.
+            common = 0
+            while module[common] == here[common]:
+                common += 1
+            source, dest = here[: common + 1], module[: common + 1]
+            graph.setdefault(source, set()).add(dest)
+            graph.setdefault(dest, set())
     return graph
 
 
