@@ -6,6 +6,7 @@
 
 mod alerts;
 pub mod api;
+mod components;
 pub mod inbox;
 pub mod live;
 mod mounted;

@@ -181,3 +181,188 @@ mod tests {
         assert_eq!(waited(0, 3 * 1440 * 60_000), "3d");
     }
 }
+
+// Calendar dates and times, for agents (profiles, snoozes, settings).
+
+/// A moment as "Mon 2 Dec, 14:05": in UTC (and saying so) as rendered on the server,
+/// then in the browser's zone once this element is live there.
+#[component]
+pub(crate) fn LocalTime(at: i64) -> impl IntoView {
+    // Hydration keeps the server's text and remembers what the browser computed then,
+    // so the first browser render must compute the server's text too: only a change
+    // afterwards reaches the page.
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
+    view! {
+        <time datetime=iso_utc(at)>
+            {move || if in_browser.get() { local_date_time(at) } else { utc_date_time(at) }}
+        </time>
+    }
+}
+
+/// A calendar date ("3 Mar 2025") in the browser's zone, for dates where the time of
+/// day means nothing (a customer's first day); rendered like [`LocalTime`].
+#[component]
+pub(crate) fn LocalDate(at: i64) -> impl IntoView {
+    let in_browser = RwSignal::new(false);
+    Effect::new(move |_| in_browser.set(true));
+    view! {
+        <time datetime=iso_date_utc(at)>
+            {move || if in_browser.get() { local_date(at) } else { format_date(&civil_utc(at)) }}
+        </time>
+    }
+}
+
+fn format_date(civil: &Civil) -> String {
+    format!(
+        "{} {} {}",
+        civil.day,
+        MONTHS[(civil.month as usize).saturating_sub(1) % 12],
+        civil.year
+    )
+}
+
+/// The date in the browser's zone (in UTC where there is no browser).
+fn local_date(at: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        format_date(&civil_local(at))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        format_date(&civil_utc(at))
+    }
+}
+
+fn iso_date_utc(at: i64) -> String {
+    let c = civil_utc(at);
+    format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
+}
+
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A moment broken into calendar fields.
+#[derive(Debug, PartialEq, Eq)]
+struct Civil {
+    year: i64,
+    /// 1..=12
+    month: u32,
+    day: u32,
+    /// 0 = Monday.
+    weekday: u32,
+    hour: u32,
+    minute: u32,
+}
+
+/// `at` (epoch ms) in UTC (the days-to-civil algorithm of Howard Hinnant's `date`).
+fn civil_utc(at: i64) -> Civil {
+    let days = at.div_euclid(86_400_000);
+    let minutes = at.rem_euclid(86_400_000) / 60_000;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Civil {
+        year,
+        month: month as u32,
+        day: day as u32,
+        // 1970-01-01 was a Thursday.
+        weekday: (days + 3).rem_euclid(7) as u32,
+        hour: (minutes / 60) as u32,
+        minute: (minutes % 60) as u32,
+    }
+}
+
+/// `at` in the browser's zone.
+#[cfg(feature = "hydrate")]
+fn civil_local(at: i64) -> Civil {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+    Civil {
+        year: i64::from(date.get_full_year()),
+        month: date.get_month() + 1,
+        day: date.get_date(),
+        weekday: (date.get_day() + 6) % 7,
+        hour: date.get_hours(),
+        minute: date.get_minutes(),
+    }
+}
+
+fn format_civil(civil: &Civil, zone: &str) -> String {
+    format!(
+        "{} {} {}, {:02}:{:02}{zone}",
+        WEEKDAYS[civil.weekday as usize % 7],
+        civil.day,
+        MONTHS[(civil.month as usize).saturating_sub(1) % 12],
+        civil.hour,
+        civil.minute,
+    )
+}
+
+fn utc_date_time(at: i64) -> String {
+    format_civil(&civil_utc(at), " UTC")
+}
+
+/// In the browser's zone (in UTC where there is no browser).
+pub(crate) fn local_date_time(at: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        format_civil(&civil_local(at), "")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        utc_date_time(at)
+    }
+}
+
+/// The `datetime` attribute: the same on server and browser.
+fn iso_utc(at: i64) -> String {
+    let c = civil_utc(at);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}Z",
+        c.year, c.month, c.day, c.hour, c.minute
+    )
+}
+
+#[cfg(test)]
+mod calendar_tests {
+    use super::*;
+
+    #[test]
+    fn utc_calendar_fields() {
+        assert_eq!(
+            civil_utc(0),
+            Civil {
+                year: 1970,
+                month: 1,
+                day: 1,
+                weekday: 3,
+                hour: 0,
+                minute: 0
+            }
+        );
+        // 2024-02-29T13:45:00Z, a Thursday.
+        assert_eq!(
+            civil_utc(1_709_214_300_000),
+            Civil {
+                year: 2024,
+                month: 2,
+                day: 29,
+                weekday: 3,
+                hour: 13,
+                minute: 45
+            }
+        );
+        assert_eq!(iso_utc(1_709_214_300_000), "2024-02-29T13:45Z");
+        assert_eq!(utc_date_time(1_709_214_300_000), "Thu 29 Feb, 13:45 UTC");
+        assert_eq!(format_date(&civil_utc(1_709_214_300_000)), "29 Feb 2024");
+        assert_eq!(iso_date_utc(1_709_214_300_000), "2024-02-29");
+    }
+}

@@ -14,8 +14,12 @@ use leptos_router::{
 use protocol::{
     inbox::{InboxPage, InboxView, Scope, SortOrder},
     search::SearchHit,
-    settings::WaitLevel,
     TicketStatus, TicketSummary,
+};
+
+use crate::components::{
+    people::initials,
+    ticket_state::{status_label, WaitingBadge},
 };
 
 use super::{
@@ -28,7 +32,7 @@ use crate::{
     api::{current_agent, load_inbox, search_tickets, ApiError},
     inbox::Inbox,
     mounted::Mounted,
-    time::{relative, waited},
+    time::relative,
 };
 
 /// The view named by the URL query; anything missing or unknown takes the default.
@@ -262,7 +266,7 @@ fn SearchResults(search: Search) -> impl IntoView {
 #[component]
 fn SearchRow(hit: SearchHit) -> impl IntoView {
     let ticket = hit.ticket;
-    let status = super::ticket::status_label(ticket.status);
+    let status = status_label(ticket.status);
     view! {
         <li>
             <a href=format!("/inbox/{}", ticket.id) class="ticket-row" class:unread=ticket.is_unread()>
@@ -531,31 +535,6 @@ fn TicketRow(ticket: TicketSummary, shown: InboxView, selected: Signal<bool>) ->
     }
 }
 
-/// How long the shopper has waited for a reply, amber then red (Settings → General).
-#[component]
-pub fn WaitingBadge(since: i64) -> impl IntoView {
-    let inbox = expect_context::<Inbox>();
-    let level = move || {
-        let waited = inbox.now.get() - since;
-        inbox.waiting_alerts.get().level(waited)
-    };
-    view! {
-        <span
-            class="waiting"
-            class:warn=move || level() == WaitLevel::Warn
-            class:alert=move || level() == WaitLevel::Alert
-            title="Time the shopper has waited for a reply"
-        >
-            <svg class="clock" viewBox="0 0 16 16" aria-hidden="true">
-                <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.6" />
-                <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" />
-            </svg>
-            <span class="sr-only">"Waiting "</span>
-            {move || waited(since, inbox.now.get())}
-        </span>
-    }
-}
-
 #[component]
 pub fn NoTicketSelected() -> impl IntoView {
     view! {
@@ -563,34 +542,5 @@ pub fn NoTicketSelected() -> impl IntoView {
             <p class="empty-title">"Pick a ticket"</p>
             <p class="muted">"Choose a conversation from the list to read it and reply. Press ? for keyboard shortcuts."</p>
         </div>
-    }
-}
-
-/// "Ana Souza" → "AS".
-pub fn initials(name: &str) -> String {
-    // A shopper known only by a phone number ("+14155550123") has no letters to show:
-    // the number's last two digits say more than a "+".
-    if !name.chars().any(char::is_alphabetic) {
-        let digits: Vec<char> = name.chars().filter(char::is_ascii_digit).collect();
-        return digits[digits.len().saturating_sub(2)..].iter().collect();
-    }
-    name.split_whitespace()
-        .filter_map(|word| word.chars().find(|c| c.is_alphanumeric()))
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::initials;
-
-    #[test]
-    fn initials_come_from_names_or_a_numbers_last_digits() {
-        assert_eq!(initials("Ana Souza"), "AS");
-        assert_eq!(initials("olga"), "O");
-        assert_eq!(initials("(Ben) Carter"), "BC");
-        assert_eq!(initials("+14155550123"), "23");
-        assert_eq!(initials(""), "");
     }
 }

@@ -5,10 +5,8 @@
 use leptos::prelude::*;
 use protocol::profile::{format_money, OtherProfile, ProfileEvent, TicketProfile};
 
-use super::{
-    icons::ChannelIcon,
-    settings::{LocalDate, LocalTime},
-};
+use super::icons::ChannelIcon;
+use crate::time::{LocalDate, LocalTime};
 use crate::{
     api::{decide_profiles, profile_events},
     inbox::Inbox,

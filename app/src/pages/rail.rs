@@ -3,11 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::{
-    icons::{GearIcon, InboxIcon},
-    inbox::initials,
-};
+use super::icons::{GearIcon, InboxIcon};
 use crate::api::{AgentProfile, ApiError, LogOut};
+use crate::components::people::initials;
 
 /// Which part of the helpdesk the page belongs to (its rail item is marked current).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

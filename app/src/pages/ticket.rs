@@ -12,12 +12,19 @@ use protocol::{
     VIEWING_REPEAT_MS,
 };
 
+use crate::{
+    components::{
+        people::initials,
+        ticket_state::{status_label, WaitingBadge},
+    },
+    time::LocalTime,
+};
+
 use super::{
     icons::ChannelIcon,
-    inbox::{initials, view_from_query, WaitingBadge},
+    inbox::view_from_query,
     macros::MacroPicker,
     profile::ProfileSidebar,
-    settings::LocalTime,
     ticket_actions::{Team, TicketActions},
     ErrorNote,
 };
@@ -470,15 +477,6 @@ fn AlsoHere(id: String) -> impl IntoView {
                 }}
             </p>
         </Show>
-    }
-}
-
-pub fn status_label(status: TicketStatus) -> &'static str {
-    match status {
-        TicketStatus::Open => "Open",
-        TicketStatus::Snoozed => "Snoozed",
-        TicketStatus::Closed => "Closed",
-        TicketStatus::Ai => "AI agent answering",
     }
 }
 

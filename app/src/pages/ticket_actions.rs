@@ -176,7 +176,7 @@ fn SnoozeMenu(id: String, run: impl Fn(Action) + Copy + Send + Sync + 'static) -
                     {snooze_presets(now_ms()).into_iter().map(|(label, until)| view! {
                         <button type="button" class="menu-item" on:click=move |_| snooze(until)>
                             {label}
-                            <span class="muted">{super::settings::local_date_time(until)}</span>
+                            <span class="muted">{crate::time::local_date_time(until)}</span>
                         </button>
                     }).collect_view()}
                     <form class="custom-snooze" on:submit=move |event| {

@@ -10,9 +10,10 @@ use protocol::settings::{
 };
 
 use super::{
-    ago, described_by, focus_first, invalid, Controls, CopyField, FieldMessage, LocalTime, Now,
-    Outcome, ReadOnlyNote, SaveActions, SettingsBody, SettingsHead,
+    ago, described_by, focus_first, invalid, Controls, CopyField, FieldMessage, Now, Outcome,
+    ReadOnlyNote, SaveActions, SettingsBody, SettingsHead,
 };
+use crate::time::LocalTime;
 use crate::{
     api::{get_general, rotate_identity_secret, save_general, ApiError, GeneralPage},
     time::now_ms,

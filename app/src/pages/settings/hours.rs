@@ -9,10 +9,11 @@ use leptos_meta::Title;
 use protocol::settings::{BusinessHours, DateException, TimeRange, WeeklyRange};
 
 use super::{
-    focus_first, invalid, Controls, FieldMessage, LocalTime, Outcome, ReadOnlyNote, SaveActions,
+    focus_first, invalid, Controls, FieldMessage, Outcome, ReadOnlyNote, SaveActions,
     SettingSwitch, SettingsBody, SettingsHead,
 };
 use crate::api::{get_business_hours, save_business_hours, HoursPage};
+use crate::time::LocalTime;
 
 #[component]
 pub fn HoursSettings() -> impl IntoView {

@@ -7,13 +7,14 @@ use leptos_meta::Title;
 use protocol::settings::{PendingInvite, Role, Team, TeamMember};
 
 use super::{
-    focus_first, invalid, Controls, CopyField, FieldMessage, FormFeedback, LocalTime, Now, Outcome,
+    focus_first, invalid, Controls, CopyField, FieldMessage, FormFeedback, Now, Outcome,
     ReadOnlyNote, SettingsBody, SettingsHead,
 };
 use crate::api::{
     get_team, invite_agent, revoke_invite, set_agent_active, set_agent_role, AgentProfile,
     ApiError, InviteLink,
 };
+use crate::time::LocalTime;
 
 #[component]
 pub fn TeamSettings() -> impl IntoView {
