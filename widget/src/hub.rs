@@ -7,9 +7,9 @@ use protocol::hub::PastChat;
 
 use crate::{
     chat::{Chat, ChatPane, Tab},
+    conversation::{Footer, MessageItem, Thread},
     hours::AwayBanner,
     i18n::{fill, format_money},
-    view::{Footer, MessageItem, Thread},
 };
 
 /// Chat and Orders, as ARIA tabs: arrow keys move between them.
@@ -120,44 +120,6 @@ fn ChatTools(chat: Chat) -> impl IntoView {
                 </Show>
             </div>
         </Show>
-    }
-}
-
-/// "End this chat?" in place of the composer; Cancel has focus, Esc cancels.
-#[component]
-pub fn EndChatConfirm(chat: Chat) -> impl IntoView {
-    let t = chat.t;
-    let cancel = NodeRef::<html::Button>::new();
-    Effect::new(move |_| {
-        if let Some(cancel) = cancel.get() {
-            let _ = cancel.focus();
-        }
-    });
-    view! {
-        <div
-            class="confirm"
-            role="alertdialog"
-            aria-labelledby="sd-end-title"
-            aria-describedby="sd-end-detail"
-            on:keydown=move |event: KeyboardEvent| {
-                if event.key() == "Escape" {
-                    // Cancels the question, not the drawer.
-                    event.stop_propagation();
-                    chat.confirming_end.set(false);
-                }
-            }
-        >
-            <p id="sd-end-title" class="confirm-title">{t.end_chat_question}</p>
-            <p id="sd-end-detail">{t.end_chat_detail}</p>
-            <div class="confirm-actions">
-                <button type="button" class="button secondary" node_ref=cancel on:click=move |_| chat.confirming_end.set(false)>
-                    {t.cancel}
-                </button>
-                <button type="button" class="button danger" on:click=move |_| chat.end_chat()>
-                    {t.end_chat}
-                </button>
-            </div>
-        </div>
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod chat;
 mod config;
+mod conversation;
 mod faq;
 mod hours;
 mod http;
