@@ -74,7 +74,7 @@ pub struct Inbox {
     pub typing: RwSignal<HashMap<String, Vec<(Participant, i64)>>>,
     /// Which ticket each other agent has open: agent id → (ticket, name, until when).
     pub viewers: RwSignal<HashMap<String, (String, String, i64)>>,
-    /// Whether [`Inbox::go_live`] has run on this page.
+    /// Whether [`Inbox::start_clock_once`] has run on this page.
     live: StoredValue<bool>,
     /// Each ticket as the counts last counted it (with this agent's read state), so a
     /// change moves the counts at once; the server's counts, fetched after each burst
@@ -107,14 +107,13 @@ impl Inbox {
         }
     }
 
-    /// In the browser, once per page: opens the live connection and starts the clock the
-    /// relative times read. Returns `false` when they were already running.
-    pub fn go_live(&self) -> bool {
+    /// Once per page: marks the inbox live and starts the clock the relative times read
+    /// (`live::go_live` opens its connection). Returns `false` when it already was.
+    pub fn start_clock_once(&self) -> bool {
         if self.live.get_value() {
             return false;
         }
         self.live.set_value(true);
-        crate::live::start(*self);
         let now = self.now;
         now.set(crate::time::now_ms());
         // Never cleared: it lives as long as the page, like the state it writes.

@@ -8,8 +8,18 @@ use protocol::ClientFrame;
 
 use crate::inbox::Inbox;
 
+/// In the browser, once per page: starts the inbox's clock and opens its connection.
+/// Returns `false` when they were already running.
+pub fn go_live(inbox: Inbox) -> bool {
+    if !inbox.start_clock_once() {
+        return false;
+    }
+    start(inbox);
+    true
+}
+
 /// Opens the connection (in the browser).
-pub fn start(inbox: Inbox) {
+fn start(inbox: Inbox) {
     #[cfg(feature = "hydrate")]
     browser::connect(inbox);
     #[cfg(not(feature = "hydrate"))]

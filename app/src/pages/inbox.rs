@@ -82,7 +82,7 @@ pub fn InboxLayout() -> impl IntoView {
 
     // Browser only (effects do not run during server rendering); once per page.
     Effect::new(move |_| {
-        if inbox.go_live() {
+        if crate::live::go_live(inbox) {
             shortcuts::listen(help_open);
         }
     });
