@@ -5,11 +5,27 @@
 use protocol::attachments::{Attachment, MAX_ATTACHMENTS};
 use sqlx::AnyConnection;
 
-use super::{tickets::AppendError, Store, StoreError};
+use super::{Store, StoreError};
 use crate::{
     ids::{new_id, now_ms},
     images::ImageInfo,
 };
+
+/// Why images cannot go with a message.
+#[derive(Debug, thiserror::Error)]
+pub enum ClaimError {
+    /// An image is not the sender's, is unknown, is named twice or was already sent.
+    #[error("that image cannot be sent (upload it again)")]
+    Refused,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for ClaimError {
+    fn from(error: sqlx::Error) -> Self {
+        ClaimError::Store(error.into())
+    }
+}
 
 /// The images `ids` as the message will carry them, checked: known, the sender's,
 /// not sent yet, and few enough.
@@ -17,9 +33,9 @@ pub(super) async fn claim_in(
     connection: &mut AnyConnection,
     ids: &[String],
     owner_key: &str,
-) -> Result<Vec<Attachment>, AppendError> {
+) -> Result<Vec<Attachment>, ClaimError> {
     if ids.len() > MAX_ATTACHMENTS {
-        return Err(AppendError::Attachment);
+        return Err(ClaimError::Refused);
     }
     let mut claimed = Vec::with_capacity(ids.len());
     for id in ids {
@@ -31,9 +47,9 @@ pub(super) async fn claim_in(
         .bind(owner_key)
         .fetch_optional(&mut *connection)
         .await?;
-        let (id, content_type, width, height, size) = row.ok_or(AppendError::Attachment)?;
+        let (id, content_type, width, height, size) = row.ok_or(ClaimError::Refused)?;
         if claimed.iter().any(|held: &Attachment| held.id == id) {
-            return Err(AppendError::Attachment);
+            return Err(ClaimError::Refused);
         }
         claimed.push(Attachment {
             id,
@@ -52,7 +68,7 @@ pub(super) async fn link_in(
     connection: &mut AnyConnection,
     ids: &[String],
     message_id: &str,
-) -> Result<(), AppendError> {
+) -> Result<(), ClaimError> {
     for id in ids {
         let linked = sqlx::query(
             "UPDATE attachments SET message_id = $1 WHERE id = $2 AND message_id IS NULL",
@@ -63,7 +79,7 @@ pub(super) async fn link_in(
         .await?
         .rows_affected();
         if linked != 1 {
-            return Err(AppendError::Attachment);
+            return Err(ClaimError::Refused);
         }
     }
     Ok(())

@@ -33,6 +33,7 @@ mod search;
 mod shop;
 mod shopify;
 mod sms;
+mod summaries;
 mod team;
 mod tickets;
 mod workflow;

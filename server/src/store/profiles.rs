@@ -12,7 +12,7 @@ use protocol::{
 
 use super::{
     links::group_of,
-    tickets::{SummaryRow, SUMMARY_SELECT},
+    summaries::{SummaryRow, SUMMARY_SELECT},
     Store, StoreError,
 };
 use crate::ids::{new_id, now_ms};

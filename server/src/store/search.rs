@@ -20,7 +20,7 @@ use protocol::{
 };
 
 use super::{
-    tickets::{SummaryRow, SUMMARY_SELECT},
+    summaries::{SummaryRow, SUMMARY_SELECT},
     Backend, Store, StoreError,
 };
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 
 use super::{
-    tickets::{SummaryRow, SUMMARY_SELECT},
+    summaries::{SummaryRow, SUMMARY_SELECT},
     Store, StoreError,
 };
 use crate::ids::{new_id, now_ms};
