@@ -27,7 +27,7 @@ def module_of(root: Path, file: Path) -> tuple[str, ...]:
     return tuple(parts)
 
 
-def resolve(kind: str, rest: str, here: tuple[str, ...], is_mod_file: bool) -> tuple[str, ...]:
+def resolve(kind: str, rest: str, here: tuple[str, ...]) -> tuple[str, ...]:
     names = tuple(name for name in rest.split("::") if name)
     if kind == "crate":
         return names
@@ -55,11 +55,10 @@ def edges(root: Path) -> dict[tuple[str, ...], set[tuple[str, ...]]]:
     graph: dict[tuple[str, ...], set[tuple[str, ...]]] = {module: set() for module in modules}
     for here, file in files.items():
         text = COMMENT.sub("", file.read_text())
-        is_mod_file = file.name in ("mod.rs", "lib.rs", "main.rs")
-        targets = [resolve(kind, rest, here, is_mod_file) for kind, rest in PATH.findall(text)]
+        targets = [resolve(kind, rest, here) for kind, rest in PATH.findall(text)]
         # `use crate::a::{b, c::d}`: each item of the group is a path below the prefix.
         for kind, prefix, group in USE_GROUP.findall(text):
-            base = resolve(kind, prefix, here, is_mod_file)
+            base = resolve(kind, prefix, here)
             for item in re.findall(r"[A-Za-z_][A-Za-z0-9_]*(?:::[A-Za-z_][A-Za-z0-9_]*)*", group):
                 targets.append(base + tuple(item.split("::")))
         for target in targets:

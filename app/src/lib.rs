@@ -186,10 +186,10 @@ fn rendered_here() -> bool {
         })
         .and_then(|meta| meta.get_attribute("content"))
         .filter(|rendered| !rendered.is_empty());
-    let storage = window.session_storage().ok().flatten();
     let Some(rendered) = rendered else {
         return true;
     };
+    let storage = window.session_storage().ok().flatten();
     let href = location.href().unwrap_or_default();
     let reloaded_already = storage
         .as_ref()

@@ -5,9 +5,9 @@
 // error, console error, panic, list left loading, or panic in the server's log fails it,
 // with the seed to replay it (SHOPDESK_E2E_SEED=<seed>).
 import { readFileSync } from "node:fs";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { exploreDemoUrl, exploreLog, exploreUrl } from "../playwright.config";
-import { logInExplorer, seedStore, storefrontPage } from "./seed";
+import { logInExplorer, seedStore, storefrontPage, watchProblems } from "./seed";
 
 /** A small seeded generator (mulberry32): the same seed, the same walk. */
 function random(seed: number): () => number {
@@ -19,18 +19,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** Everything the page reported that should never happen. */
-function watch(page: Page, problems: string[], who: string) {
-  page.on("pageerror", (error) => problems.push(`${who} page error: ${error.message}`));
-  page.on("console", (message) => {
-    const text = message.text();
-    // The browser's own note on a refused socket while the server restarts is not ours.
-    if (message.type() === "error" || /panicked|disposed|RuntimeError|unreachable/.test(text)) {
-      problems.push(`${who} console ${message.type()}: ${text.slice(0, 4000)} (${message.location().url})`);
-    }
-  });
 }
 
 const STATUSES = ["Open", "Snoozed", "Closed", "AI agent"];
@@ -48,7 +36,7 @@ test("an agent and a shopper wander everywhere, in a random order, and nothing b
 
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const agent = await agentContext.newPage();
-  watch(agent, problems, "agent");
+  watchProblems(agent, problems, "agent");
   // SHOPDESK_E2E_TRACE=1 prints each step, page load and console error as it happens.
   const trace = process.env.SHOPDESK_E2E_TRACE ? (line: string) => console.log(line) : () => {};
   agent.on("framenavigated", (frame) => frame === agent.mainFrame() && trace(`loaded ${frame.url()}`));
@@ -199,7 +187,7 @@ test("an agent and a shopper wander everywhere, in a random order, and nothing b
   // A shopper opens and closes the drawer and each tab, in a random order.
   const shopContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const shop = await shopContext.newPage();
-  watch(shop, problems, "shopper");
+  watchProblems(shop, problems, "shopper");
   await shop.goto(`${exploreDemoUrl}/?as=ana`);
   const launcher = shop.getByRole("button", { name: "Open chat" });
   // The drawer (the image viewer is a dialog of its own).

@@ -4,16 +4,13 @@
 // so the router would hydrate one route's markup as another's. The page loads again
 // at its new address instead: no panic, and it works.
 import { expect, test } from "@playwright/test";
-import { logInExplorer, seedStore, storefrontPage } from "./seed";
+import { logInExplorer, seedStore, storefrontPage, watchProblems } from "./seed";
 
 test("an address that moved while the page loaded is loaded again, not hydrated wrong", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const agent = await context.newPage();
   const problems: string[] = [];
-  agent.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  agent.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text().slice(0, 300)}`);
-  });
+  watchProblems(agent, problems, "agent");
   await logInExplorer(agent);
 
   let release = () => {};
@@ -46,7 +43,7 @@ test("on a phone the list or the open ticket takes the screen, and nothing is wi
   const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
   const agent = await context.newPage();
   const problems: string[] = [];
-  agent.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  watchProblems(agent, problems, "agent");
   await logInExplorer(agent);
   await seedStore(agent, await storefrontPage(await context.newPage()));
   const overflow = () => agent.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -29,6 +29,18 @@ export function hostile(prefix: string, max = 1000): string {
   return `${prefix} ${HOSTILE.join(" ")}`.slice(0, max);
 }
 
+/** Records into `problems` everything `page` reports that should never happen: page
+ * errors, console errors, and panics or disposed values however they are logged. */
+export function watchProblems(page: Page, problems: string[], who: string) {
+  page.on("pageerror", (error) => problems.push(`${who} page error: ${error.message}`));
+  page.on("console", (message) => {
+    const text = message.text();
+    if (message.type() === "error" || /panicked|disposed|RuntimeError|unreachable/.test(text)) {
+      problems.push(`${who} console ${message.type()}: ${text.slice(0, 4000)} (${message.location().url})`);
+    }
+  });
+}
+
 /** Calls a helpdesk server function (JSON) as the agent whose page this is. */
 export async function serverFn(agent: Page, name: string, body: unknown): Promise<any> {
   const response = await agent.request.post(`${exploreUrl}/api/${name}`, {

@@ -18,7 +18,7 @@ use std::time::Duration;
 use axum::{
     body::Body,
     extract::Request,
-    http::{header, HeaderName, HeaderValue, Method},
+    http::{header, HeaderMap, HeaderName, HeaderValue, Method},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -72,6 +72,14 @@ pub fn provide_policy() {
     }
 }
 
+/// Whether an answer is a page (not a file, a server function's data or a redirect).
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
+}
+
 /// Headers every helpdesk answer carries (pages, server functions, its files).
 pub async fn helpdesk_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
@@ -92,11 +100,7 @@ pub async fn helpdesk_headers(request: Request, next: Next) -> Response {
     // A page holds a workspace's tickets, or a form whose moment has passed: never kept
     // by the browser or a proxy, so Back after logging out fetches it (and is sent to
     // log in), and Back from the inbox to the log-in form finds the agent signed in.
-    let is_page = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html"));
-    if is_page && !headers.contains_key(header::CACHE_CONTROL) {
+    if is_html(headers) && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
@@ -115,12 +119,7 @@ pub async fn render_to_end(request: Request, next: Next) -> Response {
     let (answer, answered) = oneshot::channel();
     tokio::spawn(async move {
         let response = next.run(request).await;
-        let is_page = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.starts_with("text/html"));
-        if !is_page {
+        if !is_html(response.headers()) {
             let _ = answer.send(response);
             return;
         }

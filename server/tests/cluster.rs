@@ -137,27 +137,65 @@ async fn shopper_socket(node: &Node, token: &str) -> Socket {
     socket
 }
 
-#[tokio::test]
-async fn chats_span_nodes_and_survive_a_killed_node() {
+/// Two nodes on one new database, a shopper (`customer_id`, `name`) connected through
+/// the first and the owner's agent socket through the second, and the shopper's first
+/// message, `hello`, acknowledged and seen live by the agent.
+struct ChatAcrossNodes {
+    database_url: String,
+    _dir: tempfile::TempDir,
+    shopper_node: Node,
+    agent_node: Node,
+    token: String,
+    shopper: Socket,
+    agent: Socket,
+    first: protocol::Message,
+    seen: protocol::Message,
+}
+
+async fn chat_across_nodes(customer_id: &str, name: &str, hello: &str) -> ChatAcrossNodes {
     let database_url = scratch_database().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut node_a = start_cluster_node(&database_url, dir.path()).await;
-    let node_b = start_cluster_node(&database_url, dir.path()).await;
+    let shopper_node = start_cluster_node(&database_url, dir.path()).await;
+    let agent_node = start_cluster_node(&database_url, dir.path()).await;
     let http = reqwest::Client::new();
-
-    // The agent logs in and connects through node B; the shopper connects through node A.
-    let mut agent = agent_socket(&http, &node_b).await;
-    let token = node_a
-        .widget_session(&http, SECRET, "9001", "Ana")
+    let mut agent = agent_socket(&http, &agent_node).await;
+    let token = shopper_node
+        .widget_session(&http, SECRET, customer_id, name)
         .await
         .token
         .expect("token");
-    let mut shopper = shopper_socket(&node_a, &token).await;
-
-    // Live across nodes, both ways.
-    send(&mut shopper, None, "s1", "Hello from node A").await;
+    let mut shopper = shopper_socket(&shopper_node, &token).await;
+    send(&mut shopper, None, "s1", hello).await;
     let first = ack(&mut shopper, "s1").await;
-    let seen = message_with_body(&mut agent, "Hello from node A").await;
+    let seen = message_with_body(&mut agent, hello).await;
+    ChatAcrossNodes {
+        database_url,
+        _dir: dir,
+        shopper_node,
+        agent_node,
+        token,
+        shopper,
+        agent,
+        first,
+        seen,
+    }
+}
+
+#[tokio::test]
+async fn chats_span_nodes_and_survive_a_killed_node() {
+    // The agent logs in and connects through node B; the shopper connects through node A.
+    // Live across nodes, both ways.
+    let ChatAcrossNodes {
+        database_url,
+        _dir,
+        shopper_node: mut node_a,
+        agent_node: node_b,
+        token,
+        mut shopper,
+        mut agent,
+        first,
+        seen,
+    } = chat_across_nodes("9001", "Ana", "Hello from node A").await;
     assert_eq!(seen, first);
     let conversation = first.conversation_id.clone();
     send(&mut agent, Some(&conversation), "a1", "Hi! Olga on node B").await;
@@ -209,21 +247,16 @@ async fn chats_span_nodes_and_survive_a_killed_node() {
 
 #[tokio::test]
 async fn nodes_that_lose_their_database_connections_resync_and_keep_delivering() {
-    let database_url = scratch_database().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let node_a = start_cluster_node(&database_url, dir.path()).await;
-    let node_b = start_cluster_node(&database_url, dir.path()).await;
-    let http = reqwest::Client::new();
-    let mut agent = agent_socket(&http, &node_b).await;
-    let token = node_a
-        .widget_session(&http, SECRET, "9002", "Ben")
-        .await
-        .token
-        .expect("token");
-    let mut shopper = shopper_socket(&node_a, &token).await;
-    send(&mut shopper, None, "s1", "Before the outage").await;
-    let first = ack(&mut shopper, "s1").await;
-    message_with_body(&mut agent, "Before the outage").await;
+    let ChatAcrossNodes {
+        database_url,
+        _dir,
+        shopper_node: _node_a,
+        agent_node: _node_b,
+        mut shopper,
+        mut agent,
+        first,
+        ..
+    } = chat_across_nodes("9002", "Ben", "Before the outage").await;
 
     // The database drops every connection of both nodes (a restart or failover looks
     // the same to them): pools and the LISTEN connections alike.
@@ -260,21 +293,16 @@ async fn nodes_that_lose_their_database_connections_resync_and_keep_delivering()
 
 #[tokio::test]
 async fn a_message_whose_node_died_before_announcing_it_reaches_the_agent_when_resent() {
-    let database_url = scratch_database().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let node_b = start_cluster_node(&database_url, dir.path()).await;
-    let node_c = start_cluster_node(&database_url, dir.path()).await;
-    let http = reqwest::Client::new();
-    let mut agent = agent_socket(&http, &node_c).await;
-    let token = node_b
-        .widget_session(&http, SECRET, "9003", "Cleo")
-        .await
-        .token
-        .expect("token");
-    let mut shopper = shopper_socket(&node_b, &token).await;
-    send(&mut shopper, None, "s1", "Hello").await;
-    let first = ack(&mut shopper, "s1").await;
-    message_with_body(&mut agent, "Hello").await;
+    let ChatAcrossNodes {
+        database_url,
+        _dir,
+        shopper_node: node_b,
+        agent_node: node_c,
+        mut shopper,
+        mut agent,
+        first,
+        ..
+    } = chat_across_nodes("9003", "Cleo", "Hello").await;
 
     // Node A committed the shopper's next message and died before announcing it: the
     // row is in the database, and no node has told anyone. (Written here exactly as

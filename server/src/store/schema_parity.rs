@@ -45,12 +45,13 @@ async fn sqlite_schema(store: &Store) -> BTreeSet<String> {
         {
             continue;
         }
-        let columns: Vec<(String,)> =
-            sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(&store.reader)
-                .await
-                .expect("columns");
+        // An FTS5 table's columns are its index's, not the schema's.
         if !table.ends_with("_fts") {
+            let columns: Vec<(String,)> =
+                sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                    .fetch_all(&store.reader)
+                    .await
+                    .expect("columns");
             schema.extend(
                 columns
                     .into_iter()
